@@ -1,0 +1,174 @@
+package io.agentgate.agent;
+
+import io.agentgate.audit.AuditLog;
+import io.agentgate.common.Conflict;
+import io.agentgate.common.InvalidRequest;
+import io.agentgate.common.NotFound;
+import io.agentgate.common.Problem;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.inject.Inject;
+import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** Registers agents, changes them, rotates their keys and resolves a key to its agent. */
+@ApplicationScoped
+public class AgentService {
+
+    private static final Logger LOG = Logger.getLogger(AgentService.class);
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    AuditLog audit;
+
+    /** A created agent and its API key, which exists nowhere else. */
+    public record Registered(Agent agent, String apiKey) {
+    }
+
+    @Transactional
+    public Registered create(AgentRequest request, String actor) {
+        if (request.name() == null) {
+            throw new InvalidRequest("name", "must not be null");
+        }
+        checkConsistent(request);
+        if (Agent.findByName(request.name()).isPresent()) {
+            throw nameTaken(request.name());
+        }
+        Agent agent = new Agent();
+        agent.id = UUID.randomUUID();
+        agent.name = request.name();
+        agent.createdAt = clock.instant();
+        apply(agent, request);
+        ApiKeys.NewKey key = ApiKeys.generate();
+        agent.apiKeyHash = key.hash();
+        agent.apiKeyId = key.keyId();
+        try {
+            agent.persistAndFlush();
+        } catch (PersistenceException e) {
+            // two creates of one name at once: the unique constraint decides
+            throw nameTaken(request.name());
+        }
+        audit.record(AuditLog.AGENT_CREATED, agent.name, null, actor, describe(agent));
+        LOG.infof("agent %s registered (risk %s, key %s)", agent.name, agent.riskLevel, agent.apiKeyId);
+        return new Registered(agent, key.key());
+    }
+
+    @Transactional
+    public Agent update(String name, AgentRequest request, String actor) {
+        if (request.name() != null && !request.name().equals(name)) {
+            throw new InvalidRequest("name", "cannot be changed (path says '" + name + "')");
+        }
+        checkConsistent(request);
+        Agent agent = get(name);
+        apply(agent, request);
+        audit.record(AuditLog.AGENT_UPDATED, agent.name, null, actor, describe(agent));
+        return agent;
+    }
+
+    @Transactional
+    public Registered rotateKey(String name, String actor) {
+        Agent agent = get(name);
+        ApiKeys.NewKey key = ApiKeys.generate();
+        String oldKeyId = agent.apiKeyId;
+        agent.apiKeyHash = key.hash();
+        agent.apiKeyId = key.keyId();
+        agent.updatedAt = clock.instant();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("previousKeyId", oldKeyId);
+        details.put("keyId", key.keyId());
+        audit.record(AuditLog.AGENT_KEY_ROTATED, agent.name, null, actor, details);
+        LOG.infof("agent %s key rotated (%s -> %s)", agent.name, oldKeyId, key.keyId());
+        return new Registered(agent, key.key());
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Agent get(String name) {
+        return Agent.findByName(name).orElseThrow(() -> new NotFound("No agent named '" + name + "'"));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Agent> list() {
+        return Agent.listAll(Sort.by("name"));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public long count() {
+        return Agent.count();
+    }
+
+    /** The agent a presented API key belongs to; called on every agent request. */
+    @ActivateRequestContext
+    public Optional<AgentProfile> profileForKey(String apiKey) {
+        if (!apiKey.startsWith(ApiKeys.PREFIX)) {
+            return Optional.empty();
+        }
+        return Agent.findByKeyHash(ApiKeys.hash(apiKey)).map(Agent::profile);
+    }
+
+    private void apply(Agent agent, AgentRequest request) {
+        agent.displayName = request.displayName();
+        agent.riskLevel = request.riskLevel();
+        Capabilities caps = request.capabilities() == null ? Capabilities.NONE : request.capabilities();
+        agent.writeData = caps.writeData();
+        agent.sendExternalMessages = caps.sendExternalMessages();
+        agent.executeCode = caps.executeCode();
+        agent.financialTransactions = caps.financialTransactions();
+        agent.maxTransactionAmount = request.maxTransactionAmount();
+        agent.allowedActions = request.allowedActions() == null ? null : List.copyOf(request.allowedActions());
+        AgentRequest.Approval approval = request.approval();
+        agent.approvalRequired = approval != null && approval.required();
+        agent.approvalRule = approval == null || approval.rule() == null || approval.rule().isBlank() ? null
+                : approval.rule().trim();
+        agent.approvers = approval == null || approval.approvers() == null ? List.of()
+                : approval.approvers().stream().map(String::trim).distinct().toList();
+        agent.requiredApprovals = approval == null || approval.requiredApprovals() == null ? 1
+                : approval.requiredApprovals();
+        agent.approvalTimeoutSeconds = approval == null ? null : approval.timeoutSeconds();
+        agent.updatedAt = clock.instant();
+    }
+
+    private void checkConsistent(AgentRequest request) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        AgentRequest.Approval approval = request.approval();
+        if (approval != null && approval.requiredApprovals() != null && approval.requiredApprovals() > 1) {
+            int approvers = approval.approvers() == null ? 0 : (int) approval.approvers().stream().distinct().count();
+            if (approval.requiredApprovals() > approvers) {
+                errors.add(new Problem.FieldError("approval.requiredApprovals",
+                        "needs " + approval.requiredApprovals() + " distinct approvers, " + approvers + " listed"));
+            }
+        }
+        if (approval != null && !approval.required() && approval.rule() != null && !approval.rule().isBlank()) {
+            errors.add(new Problem.FieldError("approval.rule", "is set but approval.required is false"));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequest(errors);
+        }
+    }
+
+    private static Conflict nameTaken(String name) {
+        return new Conflict("agent-exists", "Agent exists", "An agent named '" + name + "' already exists",
+                Map.of("agent", name));
+    }
+
+    private static Map<String, Object> describe(Agent agent) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("riskLevel", agent.riskLevel);
+        details.put("capabilities", agent.profile().capabilities());
+        details.put("maxTransactionAmount", agent.maxTransactionAmount);
+        details.put("allowedActions", agent.allowedActions);
+        details.put("approval", agent.profile().approval());
+        details.put("keyId", agent.apiKeyId);
+        return details;
+    }
+}

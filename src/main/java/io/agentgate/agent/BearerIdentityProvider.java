@@ -1,0 +1,48 @@
+package io.agentgate.agent;
+
+import io.agentgate.common.AgentGateConfig;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Turns a bearer token into the admin identity or the identity of the agent that owns the key. */
+@ApplicationScoped
+public class BearerIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
+
+    @Inject
+    AgentGateConfig config;
+
+    @Inject
+    AgentService agents;
+
+    @Override
+    public Class<TokenAuthenticationRequest> getRequestType() {
+        return TokenAuthenticationRequest.class;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+        String token = request.getToken().getToken();
+        String adminToken = config.adminToken().orElse("");
+        if (!adminToken.isEmpty() && ApiKeys.secretEquals(token, adminToken)) {
+            return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
+                    .setPrincipal(new QuarkusPrincipal("admin"))
+                    .addRole(Roles.ADMIN)
+                    .build());
+        }
+        return context.runBlocking(() -> agents.profileForKey(token)
+                .map(profile -> (SecurityIdentity) QuarkusSecurityIdentity.builder()
+                        .setPrincipal(new QuarkusPrincipal(profile.name()))
+                        .addRole(Roles.AGENT)
+                        .addAttribute(Roles.AGENT_ATTRIBUTE, profile)
+                        .build())
+                .orElseThrow(() -> new AuthenticationFailedException("unknown API key")));
+    }
+}

@@ -1,0 +1,52 @@
+package io.agentgate.common;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The service's own settings, prefix {@code agentgate}. Secrets are optional here and checked at start. */
+@ConfigMapping(prefix = "agentgate")
+public interface AgentGateConfig {
+
+    /** External URL used in email links and poll URLs. */
+    @WithDefault("http://localhost:8080")
+    String baseUrl();
+
+    /** Bearer token for the admin API; required in production. */
+    Optional<String> adminToken();
+
+    Links links();
+
+    Approval approval();
+
+    /** Optional YAML with agents, users and policies loaded at start. */
+    Optional<String> governanceFile();
+
+    /** Load the three demo agents at start when the database has no agents. */
+    @WithDefault("false")
+    boolean demoData();
+
+    interface Links {
+        /** HMAC key for approval links, at least 32 bytes; required in production. */
+        Optional<String> secret();
+
+        /** Earlier secrets still accepted while links signed with them are out. */
+        Optional<List<String>> previousSecrets();
+    }
+
+    interface Approval {
+        /** How long an action stays pending when neither the request nor the agent says. */
+        @WithDefault("5M")
+        Duration defaultTimeout();
+
+        /** Longest long-poll hold. */
+        @WithDefault("60S")
+        Duration maxWait();
+
+        /** How often overdue pending actions are swept (the safety net behind the in-memory timers). */
+        @WithDefault("1S")
+        Duration sweepInterval();
+    }
+}

@@ -1,0 +1,50 @@
+package io.agentgate.common;
+
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Refuses to start without the secrets the service cannot run safely without. */
+@Startup
+@Singleton
+public class RequiredSecrets {
+
+    static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+    static final int MIN_LINK_SECRET_BYTES = 32;
+
+    @Inject
+    AgentGateConfig config;
+
+    @PostConstruct
+    void check() {
+        List<String> problems = problems(config);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("AgentGate cannot start:\n  - " + String.join("\n  - ", problems));
+        }
+    }
+
+    static List<String> problems(AgentGateConfig config) {
+        List<String> problems = new ArrayList<>();
+        String token = config.adminToken().orElse("");
+        if (token.isBlank()) {
+            problems.add("AGENTGATE_ADMIN_TOKEN (agentgate.admin-token) is not set: the admin API needs a bearer token"
+                    + " of at least " + MIN_ADMIN_TOKEN_LENGTH + " characters, e.g. export AGENTGATE_ADMIN_TOKEN=$(openssl rand -hex 32)");
+        } else if (token.length() < MIN_ADMIN_TOKEN_LENGTH) {
+            problems.add("AGENTGATE_ADMIN_TOKEN (agentgate.admin-token) is too short: use at least "
+                    + MIN_ADMIN_TOKEN_LENGTH + " characters");
+        }
+        String secret = config.links().secret().orElse("");
+        if (secret.isBlank()) {
+            problems.add("AGENTGATE_LINKS_SECRET (agentgate.links.secret) is not set: approval links are signed with it;"
+                    + " use at least " + MIN_LINK_SECRET_BYTES + " bytes, e.g. export AGENTGATE_LINKS_SECRET=$(openssl rand -base64 48)");
+        } else if (secret.getBytes(StandardCharsets.UTF_8).length < MIN_LINK_SECRET_BYTES) {
+            problems.add("AGENTGATE_LINKS_SECRET (agentgate.links.secret) is too short: use at least "
+                    + MIN_LINK_SECRET_BYTES + " bytes");
+        }
+        return problems;
+    }
+}

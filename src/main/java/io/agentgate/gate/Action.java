@@ -1,0 +1,81 @@
+package io.agentgate.gate;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One action an agent asked to take. The status is only ever changed by the conditional updates in
+ * {@link GateService}, never by setting this field on a loaded row.
+ */
+@Entity
+@Table(name = "action")
+public class Action extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "agent_id")
+    public UUID agentId;
+
+    @Column(name = "agent_name")
+    public String agentName;
+
+    public String action;
+
+    /** The agent's JSON context. */
+    public String context;
+
+    @Column(name = "tool_name")
+    public String toolName;
+
+    @Column(name = "tool_args")
+    public String toolArgs;
+
+    @Column(name = "session_id")
+    public String sessionId;
+
+    @Column(name = "user_id")
+    public String userId;
+
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+
+    /** SHA-256 of the request, to tell a retry from a different request reusing a key. */
+    @Column(name = "request_hash")
+    public String requestHash;
+
+    @Column(name = "callback_url")
+    public String callbackUrl;
+
+    @Enumerated(EnumType.STRING)
+    public ActionStatus status;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    public Instant deadline;
+
+    @Column(name = "decided_at")
+    public Instant decidedAt;
+
+    @Column(name = "decided_by")
+    public String decidedBy;
+
+    @Column(name = "decision_comment")
+    public String comment;
+
+    @Column(name = "result_at")
+    public Instant resultAt;
+
+    /** The status the agent was first told: PENDING for anything a person or the clock decided. */
+    public ActionStatus initialStatus() {
+        return status == ActionStatus.ALLOWED || status == ActionStatus.DENIED ? status : ActionStatus.PENDING;
+    }
+}

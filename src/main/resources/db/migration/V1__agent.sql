@@ -1,0 +1,27 @@
+-- Registered agents. API keys are stored only as a SHA-256 hash of a 256-bit random key.
+CREATE TABLE agent (
+    id                       UUID PRIMARY KEY,
+    name                     VARCHAR(100)  NOT NULL,
+    display_name             VARCHAR(200),
+    risk_level               VARCHAR(16)   NOT NULL,
+    cap_write_data           BOOLEAN       NOT NULL,
+    cap_send_external        BOOLEAN       NOT NULL,
+    cap_execute_code         BOOLEAN       NOT NULL,
+    cap_financial            BOOLEAN       NOT NULL,
+    max_transaction_amount   NUMERIC(19, 4),
+    allowed_actions          VARCHAR(20000),
+    approval_required        BOOLEAN       NOT NULL,
+    approval_rule            VARCHAR(4000),
+    approvers                VARCHAR(20000) NOT NULL,
+    required_approvals       INTEGER       NOT NULL,
+    approval_timeout_seconds INTEGER,
+    api_key_hash             VARCHAR(64)   NOT NULL,
+    api_key_id               VARCHAR(16)   NOT NULL,
+    created_at               TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_at               TIMESTAMP WITH TIME ZONE NOT NULL,
+    version                  BIGINT        NOT NULL,
+    CONSTRAINT agent_name_uk UNIQUE (name),
+    CONSTRAINT agent_key_uk UNIQUE (api_key_hash),
+    CONSTRAINT agent_risk_ck CHECK (risk_level IN ('LOW', 'MEDIUM', 'HIGH', 'CRITICAL')),
+    CONSTRAINT agent_quorum_ck CHECK (required_approvals >= 1)
+);

@@ -1,0 +1,38 @@
+package io.agentgate;
+
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** The service's clock in tests: the system clock unless a test pins it to an instant. */
+@Singleton
+public class TestClock extends Clock {
+
+    private volatile Instant pinned;
+
+    public void pin(Instant instant) {
+        pinned = instant;
+    }
+
+    public void release() {
+        pinned = null;
+    }
+
+    @Override
+    public Instant instant() {
+        Instant p = pinned;
+        return p != null ? p : Instant.now();
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException("the service clock is UTC");
+    }
+}

@@ -1,0 +1,76 @@
+package io.agentgate.gate;
+
+import static io.agentgate.Api.admin;
+import static io.agentgate.Api.agent;
+import static io.agentgate.Api.uniqueName;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.agentgate.Api;
+import io.agentgate.agent.AgentService;
+import io.agentgate.audit.AuditLog;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class TimeoutTest {
+
+    @Inject
+    GateService gate;
+
+    @Inject
+    AgentService agents;
+
+    @Test
+    void pendingActionTimesOutClosedAtItsDeadline() {
+        String key = Api.gatedAgent(uniqueName("to"), null);
+        String id = agent(key).body(Map.of("action", "execute_transaction", "timeoutSeconds", 1))
+                .post("/api/v1/actions").then().statusCode(202).extract().path("id");
+        Instant deadline = gate.view(UUID.fromString(id)).deadline();
+
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() ->
+                gate.view(UUID.fromString(id)).status() == ActionStatus.TIMED_OUT);
+        ActionView view = gate.view(UUID.fromString(id));
+        assertEquals("system", view.decidedBy());
+        long lateMs = Duration.between(deadline, view.decidedAt()).toMillis();
+        assertTrue(lateMs >= 0 && lateMs < 1000, "timed out " + lateMs + " ms after the deadline");
+
+        admin().body(Map.of("decision", "APPROVED", "decidedBy", "alice@example.com"))
+                .post("/api/v1/actions/" + id + "/decision").then().statusCode(409)
+                .body("currentStatus", equalTo("TIMED_OUT"));
+        assertEquals(1L, (long) QuarkusTransaction.requiringNew().call(() ->
+                AuditLog.count(AuditLog.TIMED_OUT, UUID.fromString(id))));
+    }
+
+    @Test
+    void overdueRowWrittenWhileTimersWereNotRunningIsExpiredByTheSweep() {
+        String name = uniqueName("overdue");
+        Api.gatedAgent(name, null);
+        UUID agentId = agents.get(name).id;
+        UUID id = UUID.randomUUID();
+        // as if written before a crash: no timer was ever armed for it
+        QuarkusTransaction.requiringNew().run(() -> {
+            Action a = new Action();
+            a.id = id;
+            a.agentId = agentId;
+            a.agentName = name;
+            a.action = "execute_transaction";
+            a.context = "{}";
+            a.status = ActionStatus.PENDING;
+            a.createdAt = Instant.now().minusSeconds(600);
+            a.deadline = Instant.now().minusSeconds(300);
+            a.requestHash = "0".repeat(64);
+            a.persist();
+        });
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50)).until(() ->
+                gate.view(id).status() == ActionStatus.TIMED_OUT);
+    }
+}
