@@ -1,15 +1,16 @@
 package io.agentgate.common;
 
-import io.quarkus.runtime.Startup;
-import jakarta.annotation.PostConstruct;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.interceptor.Interceptor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Refuses to start without the secrets the service cannot run safely without. */
-@Startup
 @Singleton
 public class RequiredSecrets {
 
@@ -19,8 +20,8 @@ public class RequiredSecrets {
     @Inject
     AgentGateConfig config;
 
-    @PostConstruct
-    void check() {
+    /** Runs before every other start-up observer (timers, scheduler, demo data). */
+    void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         List<String> problems = problems(config);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("AgentGate cannot start:\n  - " + String.join("\n  - ", problems));

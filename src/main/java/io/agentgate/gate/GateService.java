@@ -26,6 +26,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -94,7 +95,7 @@ public class GateService {
     }
 
     private Submission record(AgentProfile agent, SubmitRequest request, String requestHash) {
-        Instant now = clock.instant();
+        Instant now = now();
         var context = request.context() == null ? json.createObjectNode() : request.context();
         Evaluation evaluation = engine.evaluate(new ActionContext(agent, request.action(), context,
                 request.toolName(), request.toolArgs(), request.userId(), request.sessionId(), now));
@@ -228,7 +229,7 @@ public class GateService {
      */
     @Transactional
     public boolean expire(UUID id) {
-        Instant now = clock.instant();
+        Instant now = now();
         int updated = Action.update("status = ?1, decidedAt = ?2, decidedBy = ?3 "
                 + "where id = ?4 and status = ?5 and deadline <= ?2",
                 ActionStatus.TIMED_OUT, now, SYSTEM, id, ActionStatus.PENDING);
@@ -243,7 +244,7 @@ public class GateService {
     }
 
     private ActionView transition(UUID id, UUID agentId, ActionStatus to, String by, String comment, String event) {
-        Instant now = clock.instant();
+        Instant now = now();
         String scope = agentId == null ? "" : " and agentId = :agent";
         Parameters params = Parameters.with("to", to).and("now", now).and("by", by).and("comment", comment)
                 .and("id", id).and("pending", ActionStatus.PENDING);
@@ -285,7 +286,7 @@ public class GateService {
     /** Records the outcome the agent reports for an action it was allowed to take, once. */
     @Transactional
     public void recordResult(UUID id, AgentProfile agent, ResultRequest result) {
-        Instant now = clock.instant();
+        Instant now = now();
         int updated = Action.update("resultAt = ?1 where id = ?2 and agentId = ?3 and resultAt is null "
                 + "and status in ?4", now, id, agent.id(), List.of(ActionStatus.ALLOWED, ActionStatus.APPROVED));
         if (updated == 0) {
@@ -339,7 +340,7 @@ public class GateService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<UUID> overdue(int limit) {
         return Action.<Action>find("status = ?1 and deadline <= ?2 order by deadline", ActionStatus.PENDING,
-                clock.instant()).page(Page.ofSize(limit)).project(IdOnly.class).list().stream().map(IdOnly::id)
+                now()).page(Page.ofSize(limit)).project(IdOnly.class).list().stream().map(IdOnly::id)
                 .toList();
     }
 
@@ -362,6 +363,11 @@ public class GateService {
 
     /** Projection of a pending action's timer data. */
     public record PendingDeadline(UUID id, Instant deadline) {
+    }
+
+    /** The database keeps microseconds; so does every instant we hand out, so answers match stored rows. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     private static NotFound notFound(UUID id) {

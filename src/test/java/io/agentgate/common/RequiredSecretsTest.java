@@ -1,0 +1,81 @@
+package io.agentgate.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RequiredSecretsTest {
+
+    private static AgentGateConfig config(String adminToken, String linkSecret) {
+        return new AgentGateConfig() {
+            public String baseUrl() {
+                return "http://localhost:8080";
+            }
+
+            public Optional<String> adminToken() {
+                return Optional.ofNullable(adminToken);
+            }
+
+            public Links links() {
+                return new Links() {
+                    public Optional<String> secret() {
+                        return Optional.ofNullable(linkSecret);
+                    }
+
+                    public Optional<List<String>> previousSecrets() {
+                        return Optional.empty();
+                    }
+                };
+            }
+
+            public Approval approval() {
+                return new Approval() {
+                    public Duration defaultTimeout() {
+                        return Duration.ofMinutes(5);
+                    }
+
+                    public Duration maxWait() {
+                        return Duration.ofSeconds(60);
+                    }
+
+                    public Duration sweepInterval() {
+                        return Duration.ofSeconds(1);
+                    }
+                };
+            }
+
+            public Optional<String> governanceFile() {
+                return Optional.empty();
+            }
+
+            public boolean demoData() {
+                return false;
+            }
+        };
+    }
+
+    @Test
+    void missingSecretsAreNamedWithTheirEnvironmentVariables() {
+        List<String> problems = RequiredSecrets.problems(config(null, null));
+        assertEquals(2, problems.size());
+        assertTrue(problems.get(0).startsWith("AGENTGATE_ADMIN_TOKEN"));
+        assertTrue(problems.get(1).startsWith("AGENTGATE_LINKS_SECRET"));
+    }
+
+    @Test
+    void shortSecretsAreRefused() {
+        List<String> problems = RequiredSecrets.problems(config("short", "only-20-bytes-long!!"));
+        assertEquals(2, problems.size());
+        assertTrue(problems.get(0).contains("too short"));
+        assertTrue(problems.get(1).contains("at least 32 bytes"));
+    }
+
+    @Test
+    void goodSecretsPass() {
+        assertTrue(RequiredSecrets.problems(config("a".repeat(32), "b".repeat(32))).isEmpty());
+    }
+}
