@@ -200,7 +200,7 @@ public class ActionResource {
         }
     }
 
-    private static int intParam(String name, String value, int fallback, int min, int max) {
+    static int intParam(String name, String value, int fallback, int min, int max) {
         if (value == null || value.isBlank()) {
             return fallback;
         }

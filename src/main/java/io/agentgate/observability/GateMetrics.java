@@ -5,6 +5,7 @@ import io.agentgate.gate.ActionStatus;
 import io.agentgate.gate.ActionSubmitted;
 import io.agentgate.gate.ActionView;
 import io.agentgate.gate.GateService;
+import io.agentgate.policy.Violation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The contract's Prometheus meters, fed by committed gate events:
  * {@code ai_agent_actions_total{agent_name,action,allowed}} (final outcomes),
+ * {@code ai_agent_policy_violations_total{agent_name,policy_name,severity}},
  * {@code ai_agent_approval_requests_total{agent_name,status}}, {@code ai_agent_pending_actions} and
  * {@code ai_agent_decision_latency_seconds{status}}.
  */
@@ -27,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class GateMetrics {
 
     public static final String ACTIONS = "ai_agent_actions";
+    public static final String VIOLATIONS = "ai_agent_policy_violations";
     public static final String APPROVAL_REQUESTS = "ai_agent_approval_requests";
     public static final String PENDING = "ai_agent_pending_actions";
     public static final String DECISION_LATENCY = "ai_agent_decision_latency";
@@ -46,6 +49,14 @@ public class GateMetrics {
 
     void onSubmitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) ActionSubmitted event) {
         ActionView a = event.action();
+        for (Violation v : a.violations()) {
+            Counter.builder(VIOLATIONS)
+                    .description("Policy violations by agent, policy and severity")
+                    .tag("agent_name", a.agent())
+                    .tag("policy_name", v.policy())
+                    .tag("severity", v.severity().json())
+                    .register(registry).increment();
+        }
         if (a.status() == ActionStatus.PENDING) {
             pending.incrementAndGet();
         } else {
