@@ -10,9 +10,13 @@ public interface BuiltinPolicy extends Policy {
     List<String> NAMES = List.of(NoPiiExternalPolicy.NAME, TransactionLimitPolicy.NAME, BusinessHoursPolicy.NAME,
             CapabilityPolicy.NAME, ToolAccessPolicy.NAME, RateLimitPolicy.NAME, ApprovalRequiredPolicy.NAME);
 
+    /** The built-ins that take an {@code actions} list. */
+    List<String> WITH_ACTION_LIST = List.of(NoPiiExternalPolicy.NAME, TransactionLimitPolicy.NAME,
+            BusinessHoursPolicy.NAME);
+
     /** Whether {@link BuiltinOverride#actions()} means anything for this policy. */
     default boolean hasActionList() {
-        return false;
+        return WITH_ACTION_LIST.contains(name());
     }
 
     /**

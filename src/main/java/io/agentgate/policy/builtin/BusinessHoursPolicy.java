@@ -180,11 +180,6 @@ public class BusinessHoursPolicy implements BuiltinPolicy {
     }
 
     @Override
-    public boolean hasActionList() {
-        return true;
-    }
-
-    @Override
     public BuiltinPolicy withOverride(BuiltinOverride override) {
         List<String> actions = override.actions() == null ? settings.actions() : override.actions();
         Settings s = settings;

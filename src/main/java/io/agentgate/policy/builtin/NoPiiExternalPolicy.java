@@ -105,11 +105,6 @@ public class NoPiiExternalPolicy implements BuiltinPolicy {
     }
 
     @Override
-    public boolean hasActionList() {
-        return true;
-    }
-
-    @Override
     public BuiltinPolicy withOverride(BuiltinOverride override) {
         List<String> actions = override.actions() == null ? settings.actions() : override.actions();
         return new NoPiiExternalPolicy(new Settings(settings.common().merge(override), actions,

@@ -121,11 +121,6 @@ public class TransactionLimitPolicy implements BuiltinPolicy {
     }
 
     @Override
-    public boolean hasActionList() {
-        return true;
-    }
-
-    @Override
     public BuiltinPolicy withOverride(BuiltinOverride override) {
         List<String> actions = override.actions() == null ? settings.actions() : override.actions();
         return new TransactionLimitPolicy(new Settings(settings.common().merge(override), actions));
