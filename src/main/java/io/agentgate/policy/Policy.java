@@ -19,4 +19,9 @@ public interface Policy {
 
     /** The objection to this action, if any. */
     Optional<Violation> check(ActionContext action);
+
+    /** Which agents and actions this policy covers, for {@code GET /api/v1/policies}; all by default. */
+    default PolicyScope scope() {
+        return PolicyScope.ALL;
+    }
 }

@@ -1,0 +1,113 @@
+package io.agentgate.policy.builtin;
+
+import io.agentgate.agent.AgentProfile;
+import io.agentgate.policy.ActionContext;
+import io.agentgate.policy.Enforcement;
+import io.agentgate.policy.PolicyScope;
+import io.agentgate.policy.Severity;
+import io.agentgate.policy.Violation;
+import io.agentgate.policy.pii.PiiDetector;
+import io.agentgate.policy.pii.PiiKind;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code no-pii-external}: an outgoing action (by default {@code send_external_message}) whose context or tool
+ * arguments contain personal data. The reason names the kinds found, never the values.
+ */
+@ApplicationScoped
+public class NoPiiExternalPolicy implements BuiltinPolicy {
+
+    public static final String NAME = "no-pii-external";
+
+    /** @param defaultRegion region for phone numbers written without a country code, e.g. "US" */
+    public record Settings(CommonSettings common, List<String> actions, String defaultRegion) {
+        public Settings {
+            actions = List.copyOf(actions);
+        }
+
+        public static Settings defaults() {
+            return new Settings(CommonSettings.of(Enforcement.DENY, Severity.HIGH), List.of("send_external_message"),
+                    "US");
+        }
+
+        static Settings from(PoliciesConfig.NoPiiExternal c) {
+            return new Settings(PoliciesConfig.common(c), c.actions(), c.defaultRegion());
+        }
+    }
+
+    private final Settings settings;
+    private final PiiDetector detector;
+
+    @Inject
+    public NoPiiExternalPolicy(PoliciesConfig config) {
+        this(Settings.from(config.noPiiExternal()));
+    }
+
+    public NoPiiExternalPolicy(Settings settings) {
+        this(settings, new PiiDetector(settings.defaultRegion()));
+    }
+
+    private NoPiiExternalPolicy(Settings settings, PiiDetector detector) {
+        this.settings = settings;
+        this.detector = detector;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Outgoing messages must not contain personal data (emails, phone numbers, payment cards, IBANs,"
+                + " national ids)";
+    }
+
+    @Override
+    public Severity severity() {
+        return settings.common().severity();
+    }
+
+    @Override
+    public Enforcement enforcement() {
+        return settings.common().enforcement();
+    }
+
+    @Override
+    public PolicyScope scope() {
+        return settings.common().scope(settings.actions());
+    }
+
+    @Override
+    public boolean appliesTo(AgentProfile agent) {
+        return settings.common().appliesTo(agent);
+    }
+
+    @Override
+    public Optional<Violation> check(ActionContext action) {
+        if (!settings.actions().contains(action.action())) {
+            return Optional.empty();
+        }
+        Set<PiiKind> found = EnumSet.noneOf(PiiKind.class);
+        found.addAll(detector.scan(action.context()));
+        found.addAll(detector.scan(action.toolArgs()));
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        String kinds = found.stream().map(PiiKind::label).collect(Collectors.joining(", "));
+        return Optional.of(settings.common().violation(NAME, "Outgoing message contains PII: " + kinds));
+    }
+
+    @Override
+    public BuiltinPolicy withOverride(BuiltinOverride override) {
+        List<String> actions = override.actions() == null ? settings.actions() : override.actions();
+        return new NoPiiExternalPolicy(new Settings(settings.common().merge(override), actions,
+                settings.defaultRegion()), detector);
+    }
+}

@@ -1,0 +1,323 @@
+package io.agentgate.policy.pii;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.i18n.phonenumbers.PhoneNumberMatch;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.Leniency;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.iban4j.CountryCode;
+import org.iban4j.IbanUtil;
+
+/**
+ * Finds personal data in text and in every string of a JSON tree, and reports only the kinds found, never the
+ * values.
+ *
+ * <p>Each kind is validated, not just pattern-matched, so order numbers, dates, prices, versions, timestamps,
+ * UUIDs and addresses do not trip it:
+ * <ul>
+ * <li>emails: local part, {@code @}, a dotted domain with an alphabetic top-level label;</li>
+ * <li>phone numbers: libphonenumber {@code findNumbers} with {@link Leniency#VALID}, national numbers of the
+ * default region and international ({@code +..}) numbers of any region;</li>
+ * <li>payment cards: 13-19 digits, unseparated or in groups of four (or the 4-6-5 / 4-6-4 Amex/Diners layout)
+ * with one consistent space or dash, Luhn-valid and with a plausible issuer prefix;</li>
+ * <li>IBANs: iban4j country length, BBAN structure and mod-97 check digits, with or without spaces;</li>
+ * <li>US SSNs: {@code AAA-GG-SSSS} or {@code AAA GG SSSS} outside the never-issued ranges (area 000, 666,
+ * 900-999, group 00, serial 0000, and the known advertising numbers), or nine bare digits right after an
+ * "SSN"/"social security" label;</li>
+ * <li>UK NINOs: upper-case, two prefix letters allowed by HMRC (first not D F I Q U V, second not D F I O Q U V,
+ * not BG GB KN NK NT TN ZZ), six digits, suffix A-D, optionally spaced in pairs.</li>
+ * </ul>
+ * A span claimed by a card, IBAN or national-id match is not reported again as a phone number.
+ * Instances are immutable and thread-safe.
+ */
+public final class PiiDetector {
+
+    private static final Pattern EMAIL = Pattern.compile(
+            "(?<![\\w.%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,24}(?![\\w-])");
+    // Candidate digit runs; the group layout is checked in code.
+    private static final Pattern CARD = Pattern.compile("(?<![\\p{Alnum}.,/-])\\d(?:[ -]?\\d){12,22}(?![\\p{Alnum}]|[.,/-]\\d)");
+    private static final Pattern IBAN = Pattern.compile("(?<![A-Z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){10,32}");
+    private static final Pattern SSN = Pattern.compile("(?<![\\p{Alnum}-])(\\d{3})([- ])(\\d{2})\\2(\\d{4})(?![\\p{Alnum}]|-\\d)");
+    private static final Pattern SSN_LABELLED = Pattern.compile(
+            "(?i)(?:\\bssn|social security(?: number| no\\.?)?)\\s*(?:#|no\\.?|number)?\\s*[:=]?\\s*(\\d{9})(?!\\d)");
+    private static final Pattern NINO = Pattern.compile(
+            "(?<![A-Za-z0-9])([A-Z])([A-Z]) ?(\\d{2}) ?(\\d{2}) ?(\\d{2}) ?([A-D])(?![A-Za-z0-9])");
+    private static final Set<String> NINO_UNALLOCATED = Set.of("BG", "GB", "KN", "NK", "NT", "TN", "ZZ");
+    private static final Set<String> SSN_ADVERTISING = Set.of("078051120", "219099999", "123456789");
+
+    private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+    private final String defaultRegion;
+
+    /** @param defaultRegion ISO 3166 region for numbers written without {@code +} and a country code, e.g. "US" */
+    public PiiDetector(String defaultRegion) {
+        String region = defaultRegion == null ? "" : defaultRegion.trim().toUpperCase(Locale.ROOT);
+        if (!phones.getSupportedRegions().contains(region)) {
+            throw new IllegalArgumentException("unknown phone region '" + defaultRegion + "'");
+        }
+        this.defaultRegion = region;
+    }
+
+    public String defaultRegion() {
+        return defaultRegion;
+    }
+
+    /** The kinds of PII in any string (and any long integral number) of the tree; empty when none or null. */
+    public Set<PiiKind> scan(JsonNode node) {
+        Set<PiiKind> found = EnumSet.noneOf(PiiKind.class);
+        scanInto(node, found);
+        return found;
+    }
+
+    /** The kinds of PII in one text; empty when none or null. */
+    public Set<PiiKind> scan(String text) {
+        Set<PiiKind> found = EnumSet.noneOf(PiiKind.class);
+        scanInto(text, found);
+        return found;
+    }
+
+    private void scanInto(JsonNode node, Set<PiiKind> found) {
+        if (node == null) {
+            return;
+        }
+        if (node.isTextual()) {
+            scanInto(node.textValue(), found);
+        } else if (node.isIntegralNumber()) {
+            // A card number sent as a JSON number; shorter numbers are amounts and ids, not PII we can validate.
+            String digits = node.bigIntegerValue().abs().toString();
+            if (digits.length() >= 13 && digits.length() <= 19 && isPaymentCard(digits)) {
+                found.add(PiiKind.PAYMENT_CARD);
+            }
+        } else if (node.isContainerNode()) {
+            if (node.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+                    scanInto(it.next().getValue(), found);
+                }
+            } else {
+                for (JsonNode child : node) {
+                    scanInto(child, found);
+                }
+            }
+        }
+    }
+
+    private void scanInto(String text, Set<PiiKind> found) {
+        if (text == null || text.isEmpty()) {
+            return;
+        }
+        if (text.indexOf('@') >= 0 && EMAIL.matcher(text).find()) {
+            found.add(PiiKind.EMAIL);
+        }
+        int digits = countDigits(text);
+        if (digits < 6) {
+            return; // every other kind needs at least six digits (a NINO has six)
+        }
+        List<int[]> claimed = new ArrayList<>();
+        findCards(text, found, claimed);
+        findIbans(text, found, claimed);
+        findSsns(text, found, claimed);
+        findNinos(text, found, claimed);
+        findPhones(text, found, claimed);
+    }
+
+    private void findCards(String text, Set<PiiKind> found, List<int[]> claimed) {
+        Matcher m = CARD.matcher(text);
+        while (m.find()) {
+            if (containsCard(m.group())) {
+                found.add(PiiKind.PAYMENT_CARD);
+                claimed.add(new int[] {m.start(), m.end()});
+            }
+        }
+    }
+
+    /**
+     * Whether some run of consecutive digit groups of the candidate is a card: unseparated, or groups of four
+     * with a shorter last group, or 4-6-5 / 4-6-4, with one separator throughout. Trying every run lets a card
+     * that sits next to another number (a year, a quantity) still be found.
+     */
+    static boolean containsCard(String candidate) {
+        List<String> groups = new ArrayList<>();
+        List<Character> separators = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i < candidate.length(); i++) {
+            char c = candidate.charAt(i);
+            if (c == ' ' || c == '-') {
+                groups.add(candidate.substring(from, i));
+                separators.add(c);
+                from = i + 1;
+            }
+        }
+        groups.add(candidate.substring(from));
+        for (int i = 0; i < groups.size(); i++) {
+            StringBuilder digits = new StringBuilder();
+            for (int j = i; j < groups.size() && digits.length() < 19; j++) {
+                if (j > i && !separators.get(j - 1).equals(separators.get(i))) {
+                    break;
+                }
+                digits.append(groups.get(j));
+                if (cardLayout(groups.subList(i, j + 1)) && isPaymentCard(digits.toString())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean cardLayout(List<String> groups) {
+        int n = groups.size();
+        if (n == 1) {
+            return true;
+        }
+        if (n == 3 && groups.get(0).length() == 4 && groups.get(1).length() == 6
+                && (groups.get(2).length() == 5 || groups.get(2).length() == 4)) {
+            return true;
+        }
+        for (int i = 0; i < n - 1; i++) {
+            if (groups.get(i).length() != 4) {
+                return false;
+            }
+        }
+        return n >= 4 && groups.get(n - 1).length() <= 4;
+    }
+
+    /** 13-19 digits, a known issuer prefix and a valid Luhn check digit. */
+    static boolean isPaymentCard(String digits) {
+        int n = digits.length();
+        return n >= 13 && n <= 19 && plausibleIssuer(digits) && luhnValid(digits);
+    }
+
+    static boolean luhnValid(String digits) {
+        int sum = 0;
+        boolean twice = false;
+        for (int i = digits.length() - 1; i >= 0; i--) {
+            int d = digits.charAt(i) - '0';
+            if (twice) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+            twice = !twice;
+        }
+        return sum % 10 == 0;
+    }
+
+    private static boolean plausibleIssuer(String digits) {
+        int n = digits.length();
+        int p2 = Integer.parseInt(digits.substring(0, 2));
+        int p3 = Integer.parseInt(digits.substring(0, 3));
+        int p4 = Integer.parseInt(digits.substring(0, 4));
+        if (digits.charAt(0) == '4') {
+            return n == 13 || n == 16 || n == 19; // Visa
+        }
+        if (p2 >= 51 && p2 <= 55 || p4 >= 2221 && p4 <= 2720) {
+            return n == 16; // Mastercard
+        }
+        if (p2 == 34 || p2 == 37) {
+            return n == 15; // American Express
+        }
+        if (p3 >= 300 && p3 <= 305 || p2 == 36 || p2 == 38 || p2 == 39) {
+            return n >= 14; // Diners Club
+        }
+        if (p4 >= 3528 && p4 <= 3589) {
+            return n >= 16; // JCB
+        }
+        if (p4 == 6011 || p3 >= 644 && p3 <= 649 || p2 == 65 || p2 == 62) {
+            return n >= 16; // Discover, UnionPay
+        }
+        return p2 == 50 || p2 >= 56 && p2 <= 58 || p2 == 63 || p2 == 67; // Maestro ranges, 12-19 digits
+    }
+
+    private void findIbans(String text, Set<PiiKind> found, List<int[]> claimed) {
+        String upper = text.toUpperCase(Locale.ROOT);
+        Matcher m = IBAN.matcher(upper);
+        while (m.find()) {
+            String candidate = m.group();
+            String compact = candidate.replace(" ", "");
+            CountryCode country = CountryCode.getByCode(compact.substring(0, 2));
+            if (country == null || !IbanUtil.isSupportedCountry(country)) {
+                continue;
+            }
+            int length = IbanUtil.getIbanLength(country);
+            // The candidate may have swallowed a following word: validate exactly the country's length.
+            if (compact.length() >= length && IbanUtil.isValid(compact.substring(0, length))) {
+                found.add(PiiKind.IBAN);
+                claimed.add(new int[] {m.start(), m.end()});
+            }
+        }
+    }
+
+    private void findSsns(String text, Set<PiiKind> found, List<int[]> claimed) {
+        Matcher m = SSN.matcher(text);
+        while (m.find()) {
+            if (validSsn(m.group(1), m.group(3), m.group(4))) {
+                found.add(PiiKind.US_SSN);
+                claimed.add(new int[] {m.start(), m.end()});
+            }
+        }
+        Matcher labelled = SSN_LABELLED.matcher(text);
+        while (labelled.find()) {
+            String d = labelled.group(1);
+            if (validSsn(d.substring(0, 3), d.substring(3, 5), d.substring(5))) {
+                found.add(PiiKind.US_SSN);
+                claimed.add(new int[] {labelled.start(1), labelled.end(1)});
+            }
+        }
+    }
+
+    static boolean validSsn(String area, String group, String serial) {
+        int a = Integer.parseInt(area);
+        return a != 0 && a != 666 && a < 900 && !group.equals("00") && !serial.equals("0000")
+                && !SSN_ADVERTISING.contains(area + group + serial);
+    }
+
+    private void findNinos(String text, Set<PiiKind> found, List<int[]> claimed) {
+        Matcher m = NINO.matcher(text);
+        while (m.find()) {
+            char first = m.group(1).charAt(0);
+            char second = m.group(2).charAt(0);
+            String prefix = m.group(1) + m.group(2);
+            if ("DFIQUV".indexOf(first) < 0 && "DFIOQUV".indexOf(second) < 0 && !NINO_UNALLOCATED.contains(prefix)) {
+                found.add(PiiKind.UK_NINO);
+                claimed.add(new int[] {m.start(), m.end()});
+            }
+        }
+    }
+
+    private void findPhones(String text, Set<PiiKind> found, List<int[]> claimed) {
+        for (PhoneNumberMatch match : phones.findNumbers(text, defaultRegion, Leniency.VALID, Long.MAX_VALUE)) {
+            if (!overlaps(claimed, match.start(), match.end())) {
+                found.add(PiiKind.PHONE_NUMBER);
+                return;
+            }
+        }
+    }
+
+    private static boolean overlaps(List<int[]> spans, int start, int end) {
+        for (int[] span : spans) {
+            if (start < span[1] && span[0] < end) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int countDigits(String text) {
+        int n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                n++;
+            }
+        }
+        return n;
+    }
+}
