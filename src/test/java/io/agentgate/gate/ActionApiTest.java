@@ -52,7 +52,7 @@ class ActionApiTest {
     void actionOfAGatedAgentIsPendingWithDeadlineAndPollUrl() {
         String key = Api.gatedAgent(uniqueName("gated"), 120);
         Instant before = Instant.now();
-        Response r = agent(key).body(Map.of("action", "execute_transaction", "context", Map.of("amount", 500)))
+        Response r = agent(key).body(Map.of("action", "book_meeting", "context", Map.of("amount", 500)))
                 .post("/api/v1/actions");
         r.then().statusCode(202)
                 .body("status", equalTo("PENDING"))
@@ -67,7 +67,7 @@ class ActionApiTest {
     @Test
     void adminDecisionApprovesAndSecondDecisionConflicts() {
         String key = Api.gatedAgent(uniqueName("dec"), null);
-        String id = agent(key).body(Map.of("action", "execute_transaction")).post("/api/v1/actions")
+        String id = agent(key).body(Map.of("action", "book_meeting")).post("/api/v1/actions")
                 .then().statusCode(202).extract().path("id");
         admin().body(Map.of("decision", "APPROVED", "decidedBy", "alice@example.com", "comment", "looks fine"))
                 .post("/api/v1/actions/" + id + "/decision").then().statusCode(200)
@@ -96,7 +96,7 @@ class ActionApiTest {
     @Test
     void agentCancelsItsPendingActionOnce() {
         String key = Api.gatedAgent(uniqueName("cancel"), null);
-        String id = agent(key).body(Map.of("action", "execute_transaction")).post("/api/v1/actions")
+        String id = agent(key).body(Map.of("action", "book_meeting")).post("/api/v1/actions")
                 .then().extract().path("id");
         agent(key).post("/api/v1/actions/" + id + "/cancel").then().statusCode(200)
                 .body("status", equalTo("CANCELLED"));
@@ -119,7 +119,7 @@ class ActionApiTest {
     void anotherAgentsActionDoesNotExist() {
         String owner = Api.gatedAgent(uniqueName("owner"), null);
         String other = Api.openAgent(uniqueName("other"));
-        String id = agent(owner).body(Map.of("action", "execute_transaction")).post("/api/v1/actions")
+        String id = agent(owner).body(Map.of("action", "book_meeting")).post("/api/v1/actions")
                 .then().extract().path("id");
         agent(other).get("/api/v1/actions/" + id).then().statusCode(404).contentType("application/problem+json");
         agent(other).post("/api/v1/actions/" + id + "/cancel").then().statusCode(404);
@@ -148,7 +148,7 @@ class ActionApiTest {
         assertEquals(1, audits(AuditLog.RESULT, id));
 
         String gated = Api.gatedAgent(uniqueName("res-p"), null);
-        String pending = agent(gated).body(Map.of("action", "execute_transaction")).post("/api/v1/actions")
+        String pending = agent(gated).body(Map.of("action", "book_meeting")).post("/api/v1/actions")
                 .then().extract().path("id");
         agent(gated).body(Map.of("result", "done anyway")).post("/api/v1/actions/" + pending + "/result").then()
                 .statusCode(409).body("currentStatus", equalTo("PENDING"));
@@ -158,7 +158,7 @@ class ActionApiTest {
     void idempotencyKeyReturnsTheFirstAnswer() {
         String name = uniqueName("idem");
         String key = Api.gatedAgent(name, null);
-        Map<String, Object> body = Map.of("action", "execute_transaction", "context", Map.of("amount", 10),
+        Map<String, Object> body = Map.of("action", "book_meeting", "context", Map.of("amount", 10),
                 "idempotencyKey", "order-42");
         String first = agent(key).body(body).post("/api/v1/actions").then().statusCode(202)
                 .header("Idempotent-Replayed", nullValue()).extract().path("id");
@@ -167,7 +167,7 @@ class ActionApiTest {
                 .body("id", equalTo(first)).body("status", equalTo("PENDING"));
         admin().get("/api/v1/actions?agent=" + name).then().body("items", hasSize(1));
 
-        agent(key).body(Map.of("action", "execute_transaction", "context", Map.of("amount", 99999),
+        agent(key).body(Map.of("action", "book_meeting", "context", Map.of("amount", 99999),
                 "idempotencyKey", "order-42")).post("/api/v1/actions").then().statusCode(409)
                 .body("title", equalTo("Idempotency key reused"));
 
@@ -180,7 +180,7 @@ class ActionApiTest {
     void concurrentRepeatsOfOneKeyCreateOneAction() throws Exception {
         String name = uniqueName("idem-race");
         String key = Api.gatedAgent(name, null);
-        Map<String, Object> body = Map.of("action", "execute_transaction", "idempotencyKey", "race-1");
+        Map<String, Object> body = Map.of("action", "book_meeting", "idempotencyKey", "race-1");
         var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
             var futures = new java.util.ArrayList<java.util.concurrent.Future<String>>();
@@ -229,7 +229,7 @@ class ActionApiTest {
         String name = uniqueName("list");
         String key = Api.gatedAgent(name, null);
         for (int i = 0; i < 3; i++) {
-            agent(key).body(Map.of("action", "execute_transaction", "context", Map.of("n", i)))
+            agent(key).body(Map.of("action", "book_meeting", "context", Map.of("n", i)))
                     .post("/api/v1/actions").then().statusCode(202);
         }
         admin().get("/api/v1/actions?agent=" + name + "&status=pending&size=2").then().statusCode(200)

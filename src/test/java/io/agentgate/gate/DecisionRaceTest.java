@@ -46,7 +46,7 @@ class DecisionRaceTest {
     @Test
     void fiftyConcurrentDecisionsHaveExactlyOneWinner() throws Exception {
         String key = Api.gatedAgent(uniqueName("race"), null);
-        String id = agent(key).body(Map.of("action", "execute_transaction")).post("/api/v1/actions")
+        String id = agent(key).body(Map.of("action", "book_meeting")).post("/api/v1/actions")
                 .then().statusCode(202).extract().path("id");
 
         ExecutorService pool = Executors.newFixedThreadPool(50);
@@ -86,7 +86,7 @@ class DecisionRaceTest {
     @Test
     void decisionExactlyAtTheDeadlineLosesToTheTimeout() throws Exception {
         String key = Api.gatedAgent(uniqueName("edge"), 60);
-        UUID id = UUID.fromString(agent(key).body(Map.of("action", "execute_transaction"))
+        UUID id = UUID.fromString(agent(key).body(Map.of("action", "book_meeting"))
                 .post("/api/v1/actions").then().statusCode(202).extract().path("id"));
         Instant deadline = gate.view(id).deadline();
         clock.pin(deadline);
@@ -128,7 +128,7 @@ class DecisionRaceTest {
     @Test
     void decisionJustBeforeTheDeadlineWinsAndTheTimeoutFindsNothing() {
         String key = Api.gatedAgent(uniqueName("edge2"), 60);
-        UUID id = UUID.fromString(agent(key).body(Map.of("action", "execute_transaction"))
+        UUID id = UUID.fromString(agent(key).body(Map.of("action", "book_meeting"))
                 .post("/api/v1/actions").then().statusCode(202).extract().path("id"));
         Instant deadline = gate.view(id).deadline();
         clock.pin(deadline.minusNanos(1_000));

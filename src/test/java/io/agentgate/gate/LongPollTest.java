@@ -25,7 +25,7 @@ class LongPollTest {
     @Test
     void longPollStartedBeforeTheDecisionReturnsRightAfterIt() throws Exception {
         String key = Api.gatedAgent(uniqueName("poll"), null);
-        String id = agent(key).body(Map.of("action", "execute_transaction")).post("/api/v1/actions")
+        String id = agent(key).body(Map.of("action", "book_meeting")).post("/api/v1/actions")
                 .then().statusCode(202).extract().path("id");
         int before = waiters.size();
 
@@ -52,7 +52,7 @@ class LongPollTest {
     @Test
     void longPollWithoutDecisionAnswersPendingAfterWait() {
         String key = Api.gatedAgent(uniqueName("poll2"), null);
-        String id = agent(key).body(Map.of("action", "execute_transaction")).post("/api/v1/actions")
+        String id = agent(key).body(Map.of("action", "book_meeting")).post("/api/v1/actions")
                 .then().statusCode(202).extract().path("id");
         long start = System.nanoTime();
         agent(key).get("/api/v1/actions/" + id + "?wait=1").then().statusCode(200)
@@ -77,7 +77,7 @@ class LongPollTest {
         int n = 200;
         String[] ids = new String[n];
         for (int i = 0; i < n; i++) {
-            ids[i] = agent(key).body(Map.of("action", "execute_transaction")).post("/api/v1/actions")
+            ids[i] = agent(key).body(Map.of("action", "book_meeting")).post("/api/v1/actions")
                     .then().statusCode(202).extract().path("id");
         }
         int before = waiters.size();

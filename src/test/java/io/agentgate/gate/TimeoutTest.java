@@ -32,7 +32,7 @@ class TimeoutTest {
     @Test
     void pendingActionTimesOutClosedAtItsDeadline() {
         String key = Api.gatedAgent(uniqueName("to"), null);
-        String id = agent(key).body(Map.of("action", "execute_transaction", "timeoutSeconds", 1))
+        String id = agent(key).body(Map.of("action", "book_meeting", "timeoutSeconds", 1))
                 .post("/api/v1/actions").then().statusCode(202).extract().path("id");
         Instant deadline = gate.view(UUID.fromString(id)).deadline();
 
@@ -62,7 +62,7 @@ class TimeoutTest {
             a.id = id;
             a.agentId = agentId;
             a.agentName = name;
-            a.action = "execute_transaction";
+            a.action = "book_meeting";
             a.context = "{}";
             a.status = ActionStatus.PENDING;
             a.createdAt = Instant.now().minusSeconds(600);

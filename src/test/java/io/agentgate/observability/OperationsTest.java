@@ -52,7 +52,7 @@ class OperationsTest {
         String key = Api.gatedAgent(uniqueName("metrics"), null);
         String open = Api.openAgent(uniqueName("metrics-open"));
         agent(open).body(Map.of("action", "search_knowledge_base")).post("/api/v1/actions").then().statusCode(200);
-        String id = agent(key).body(Map.of("action", "execute_transaction")).post("/api/v1/actions").then()
+        String id = agent(key).body(Map.of("action", "book_meeting")).post("/api/v1/actions").then()
                 .statusCode(202).extract().path("id");
         admin().body(Map.of("decision", "REJECTED", "decidedBy", "alice@example.com"))
                 .post("/api/v1/actions/" + id + "/decision").then().statusCode(200);
