@@ -5,6 +5,8 @@ import io.agentgate.common.Conflict;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.NotFound;
 import io.agentgate.common.Problem;
+import io.agentgate.policy.PolicyEngine;
+import io.agentgate.policy.expr.ExpressionException;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -92,6 +94,26 @@ public class AgentService {
         return new Registered(agent, key.key());
     }
 
+    /**
+     * Creates the agent or brings its settings in line with the request (the governance file is authoritative).
+     * Returns the new API key for a created agent, empty for an existing one.
+     */
+    @Transactional
+    public Optional<String> upsert(AgentRequest request, String actor) {
+        Optional<Agent> existing = Agent.findByName(request.name());
+        if (existing.isEmpty()) {
+            return Optional.of(create(request, actor).apiKey());
+        }
+        checkConsistent(request);
+        Agent agent = existing.get();
+        Map<String, Object> before = describe(agent);
+        apply(agent, request);
+        if (!describe(agent).equals(before)) {
+            audit.record(AuditLog.AGENT_UPDATED, agent.name, null, actor, describe(agent));
+        }
+        return Optional.empty();
+    }
+
     @Transactional(Transactional.TxType.SUPPORTS)
     public Agent get(String name) {
         return Agent.findByName(name).orElseThrow(() -> new NotFound("No agent named '" + name + "'"));
@@ -150,6 +172,12 @@ public class AgentService {
         }
         if (approval != null && !approval.required() && approval.rule() != null && !approval.rule().isBlank()) {
             errors.add(new Problem.FieldError("approval.rule", "is set but approval.required is false"));
+        } else if (approval != null && approval.rule() != null && !approval.rule().isBlank()) {
+            try {
+                PolicyEngine.validateApprovalRule(approval.rule());
+            } catch (ExpressionException e) {
+                errors.add(new Problem.FieldError("approval.rule", e.getMessage()));
+            }
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequest(errors);

@@ -24,10 +24,6 @@ public interface AgentGateConfig {
     /** Optional YAML with agents, users and policies loaded at start. */
     Optional<String> governanceFile();
 
-    /** Load the three demo agents at start when the database has no agents. */
-    @WithDefault("false")
-    boolean demoData();
-
     interface Links {
         /** HMAC key for approval links, at least 32 bytes; required in production. */
         Optional<String> secret();

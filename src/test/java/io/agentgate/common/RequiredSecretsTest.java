@@ -51,10 +51,6 @@ class RequiredSecretsTest {
             public Optional<String> governanceFile() {
                 return Optional.empty();
             }
-
-            public boolean demoData() {
-                return false;
-            }
         };
     }
 

@@ -15,11 +15,13 @@ import org.junit.jupiter.api.Test;
 @TestProfile(PolicyEngineWiringTest.RandomPort.class)
 class PolicyEngineWiringTest {
 
-    /** A random HTTP port, so this test never collides with another build on the same machine. */
+    /** A random HTTP port, a database of its own and no governance file: only what configuration gives. */
     public static class RandomPort implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.test-port", "0");
+            return Map.of("quarkus.http.test-port", "0",
+                    "quarkus.datasource.jdbc.url", "jdbc:h2:mem:policy-wiring;DB_CLOSE_DELAY=-1",
+                    "agentgate.governance-file", "");
         }
     }
 

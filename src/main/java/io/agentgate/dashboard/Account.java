@@ -1,0 +1,52 @@
+package io.agentgate.dashboard;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.security.jpa.Password;
+import io.quarkus.security.jpa.PasswordType;
+import io.quarkus.security.jpa.Roles;
+import io.quarkus.security.jpa.UserDefinition;
+import io.quarkus.security.jpa.Username;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** A person who uses the dashboard: viewer, approver or admin. The password is a bcrypt hash. */
+@Entity
+@Table(name = "account")
+@UserDefinition
+public class Account extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Username
+    public String email;
+
+    @Password(PasswordType.MCF)
+    @Column(name = "password_hash")
+    public String passwordHash;
+
+    /** Comma-separated roles. */
+    @Roles
+    public String roles;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    public List<String> roleList() {
+        return Arrays.stream(roles.split(",")).map(String::trim).filter(r -> !r.isEmpty()).toList();
+    }
+
+    public static Optional<Account> findByEmail(String email) {
+        return find("email", email).firstResultOptional();
+    }
+}

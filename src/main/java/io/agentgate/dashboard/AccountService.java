@@ -1,0 +1,134 @@
+package io.agentgate.dashboard;
+
+import io.agentgate.audit.AuditLog;
+import io.agentgate.common.Conflict;
+import io.agentgate.common.InvalidRequest;
+import io.quarkus.elytron.security.common.BcryptUtil;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Dashboard accounts: created by the admin API or the governance file; passwords hashed with bcrypt. */
+@ApplicationScoped
+public class AccountService {
+
+    public static final Set<String> ROLES = Set.of("viewer", "approver", "admin");
+    public static final int MIN_PASSWORD_LENGTH = 12;
+    private static final Pattern BCRYPT = Pattern.compile("^\\$2[aby]?\\$\\d{2}\\$[./A-Za-z0-9]{53}$");
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    AuditLog audit;
+
+    @Transactional
+    public Account create(String email, String password, List<String> roles, String actor) {
+        String normalized = normalize(email);
+        String roleColumn = roles(roles);
+        if (Account.findByEmail(normalized).isPresent()) {
+            throw exists(normalized);
+        }
+        Account account = new Account();
+        account.id = UUID.randomUUID();
+        account.email = normalized;
+        account.passwordHash = hash(password);
+        account.roles = roleColumn;
+        account.createdAt = clock.instant();
+        account.updatedAt = account.createdAt;
+        try {
+            account.persistAndFlush();
+        } catch (PersistenceException e) {
+            throw exists(normalized);
+        }
+        audit.record("user.created", null, null, actor, details(account));
+        return account;
+    }
+
+    /** Creates the account, or sets its password and roles when it exists (the governance file is authoritative). */
+    @Transactional
+    public Account upsert(String email, String password, List<String> roles, String actor) {
+        String normalized = normalize(email);
+        Account account = Account.findByEmail(normalized).orElse(null);
+        if (account == null) {
+            return create(normalized, password, roles, actor);
+        }
+        String roleColumn = roles(roles);
+        boolean samePassword = password.equals(account.passwordHash)
+                || !isBcrypt(password) && BcryptUtil.matches(password, account.passwordHash);
+        if (samePassword && roleColumn.equals(account.roles)) {
+            return account;
+        }
+        if (!samePassword) {
+            account.passwordHash = hash(password);
+        }
+        account.roles = roleColumn;
+        account.updatedAt = clock.instant();
+        audit.record("user.updated", null, null, actor, details(account));
+        return account;
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Account> list() {
+        return Account.listAll(Sort.by("email"));
+    }
+
+    /** Checks a password or bcrypt hash without storing anything; throws with the field in error. */
+    public static void checkPassword(String password) {
+        if (password == null || !isBcrypt(password) && password.length() < MIN_PASSWORD_LENGTH) {
+            throw new InvalidRequest("password", "must be at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+    }
+
+    private static String hash(String password) {
+        checkPassword(password);
+        return isBcrypt(password) ? password : BcryptUtil.bcryptHash(password, 12);
+    }
+
+    static boolean isBcrypt(String value) {
+        return BCRYPT.matcher(value).matches();
+    }
+
+    private static String normalize(String email) {
+        if (email == null || !email.matches("[^@\\s]+@[^@\\s]+")) {
+            throw new InvalidRequest("email", "must be an email address");
+        }
+        return email.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String roles(List<String> roles) {
+        if (roles == null || roles.isEmpty()) {
+            throw new InvalidRequest("roles", "must name at least one of " + ROLES);
+        }
+        List<String> cleaned = roles.stream().map(r -> r == null ? "" : r.trim().toLowerCase(Locale.ROOT))
+                .distinct().sorted().toList();
+        for (String role : cleaned) {
+            if (!ROLES.contains(role)) {
+                throw new InvalidRequest("roles", "'" + role + "' is not one of " + ROLES);
+            }
+        }
+        return String.join(",", cleaned);
+    }
+
+    private static Conflict exists(String email) {
+        return new Conflict("user-exists", "User exists", "An account for " + email + " already exists",
+                Map.of("email", email));
+    }
+
+    private static Map<String, Object> details(Account account) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("email", account.email);
+        details.put("roles", account.roleList());
+        return details;
+    }
+}

@@ -1,0 +1,67 @@
+package io.agentgate.dashboard;
+
+import io.agentgate.agent.Roles;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Admin API for dashboard accounts. */
+@Path("/api/v1/users")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
+@Tag(name = "Users", description = "Dashboard accounts (admin token)")
+@SecurityRequirement(name = "bearer")
+public class UserResource {
+
+    @Inject
+    AccountService accounts;
+
+    /** Body of account creation. */
+    public record UserRequest(@NotBlank @Size(max = 320) String email, @NotNull @Size(max = 200) String password,
+            @NotEmpty List<String> roles) {
+    }
+
+    /** An account as shown: never the password hash. */
+    public record UserView(String email, List<String> roles, Instant createdAt) {
+        static UserView of(Account a) {
+            return new UserView(a.email, a.roleList(), a.createdAt);
+        }
+    }
+
+    @POST
+    @Operation(summary = "Create a dashboard account", description = "Roles: viewer, approver, admin. Password at least 12 characters (stored as bcrypt).")
+    @APIResponse(responseCode = "201", description = "Created")
+    @APIResponse(responseCode = "400", description = "Invalid email, password or roles")
+    @APIResponse(responseCode = "401", description = "No or bad admin token")
+    @APIResponse(responseCode = "403", description = "Not the admin token")
+    @APIResponse(responseCode = "409", description = "An account with this email exists")
+    public Response create(@Valid @NotNull UserRequest body) {
+        Account account = accounts.create(body.email(), body.password(), body.roles(), "admin");
+        return Response.status(201).entity(UserView.of(account)).build();
+    }
+
+    @GET
+    @Operation(summary = "List dashboard accounts")
+    @APIResponse(responseCode = "200", description = "The accounts")
+    @APIResponse(responseCode = "401", description = "No or bad admin token")
+    @APIResponse(responseCode = "403", description = "Not the admin token")
+    public List<UserView> list() {
+        return accounts.list().stream().map(UserView::of).toList();
+    }
+}
