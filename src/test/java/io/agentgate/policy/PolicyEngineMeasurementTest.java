@@ -81,6 +81,15 @@ class PolicyEngineMeasurementTest {
                 assertEquals(expected.get(k), e.outcome(), "action " + k);
             }
         }
+        for (int k = 0; k < actions.size(); k++) {
+            long[] per = new long[n / actions.size()];
+            for (int j = 0; j < per.length; j++) {
+                per[j] = nanos[j * actions.size() + k];
+            }
+            Arrays.sort(per);
+            System.out.printf(Locale.ROOT, "  action %d (%s): p50 %.1f us, p99 %.1f us%n", k,
+                    actions.get(k).action(), per[per.length / 2] / 1e3, per[per.length * 99 / 100] / 1e3);
+        }
         Arrays.sort(nanos);
         System.out.printf(Locale.ROOT, "policy engine, %d policies, %d evaluations: p50 %.1f us, p99 %.1f us,"
                 + " max %.1f us%n", engine.policies().size(), n, nanos[n / 2] / 1e3, nanos[n * 99 / 100] / 1e3,

@@ -292,13 +292,55 @@ public final class PiiDetector {
         }
     }
 
+    /**
+     * libphonenumber scans only the runs of phone-like characters that hold at least seven digits, with some
+     * context on each side (its letter-adjacency and time-stamp checks read it): the full scan of every string
+     * is what made policy evaluation slow, and no phone number lives outside such a run.
+     */
     private void findPhones(String text, Set<PiiKind> found, List<int[]> claimed) {
-        for (PhoneNumberMatch match : phones.findNumbers(text, defaultRegion, Leniency.VALID, Long.MAX_VALUE)) {
-            if (!overlaps(claimed, match.start(), match.end())) {
-                found.add(PiiKind.PHONE_NUMBER);
-                return;
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            if (!isPhoneChar(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            int digits = 0;
+            while (i < n && isPhoneChar(text.charAt(i))) {
+                if (Character.isDigit(text.charAt(i))) {
+                    digits++;
+                }
+                i++;
+            }
+            if (digits >= MIN_PHONE_DIGITS && !overlaps(claimed, start, i) && phoneDigitsBeyondDates(text, start, i)) {
+                int from = Math.max(0, start - PHONE_CONTEXT);
+                String run = text.substring(from, Math.min(n, i + PHONE_CONTEXT));
+                for (PhoneNumberMatch match : phones.findNumbers(run, defaultRegion, Leniency.VALID, Long.MAX_VALUE)) {
+                    if (!overlaps(claimed, from + match.start(), from + match.end())) {
+                        found.add(PiiKind.PHONE_NUMBER);
+                        return;
+                    }
+                }
             }
         }
+    }
+
+    private static final int MIN_PHONE_DIGITS = 7;
+    /** ISO and day/month dates, which libphonenumber would reject anyway at a high price. */
+    private static final Pattern DATE_IN_RUN = Pattern.compile(
+            "\\d{4}[-/.]\\d{1,2}[-/.]\\d{1,2}|\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}");
+
+    /** Whether the run still holds seven digits once the dates in it are taken out. */
+    private static boolean phoneDigitsBeyondDates(String text, int start, int end) {
+        String rest = DATE_IN_RUN.matcher(text.substring(start, end)).replaceAll(" ");
+        return countDigits(rest) >= MIN_PHONE_DIGITS;
+    }
+    private static final int PHONE_CONTEXT = 12;
+
+    private static boolean isPhoneChar(char c) {
+        return c >= '0' && c <= '9' || c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+'
+                || c == '/' || c == '\u00A0' || c == '\u2010' || c == '\u2011' || c == '\u2013';
     }
 
     private static boolean overlaps(List<int[]> spans, int start, int end) {
