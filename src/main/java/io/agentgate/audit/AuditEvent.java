@@ -10,7 +10,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One append-only audit record. Rows are inserted, never updated. */
+/** One append-only, hash-chained audit record. Rows are inserted, never updated. */
 @Entity
 @Table(name = "audit_event")
 public class AuditEvent extends PanacheEntityBase {
@@ -37,4 +37,12 @@ public class AuditEvent extends PanacheEntityBase {
 
     /** Canonical JSON of the event's details. */
     public String details;
+
+    /** Position in the chain: one total order over all events. */
+    public Long seq;
+
+    @Column(name = "prev_hash")
+    public String prevHash;
+
+    public String hash;
 }

@@ -21,6 +21,8 @@ public interface AgentGateConfig {
 
     Approval approval();
 
+    Audit audit();
+
     /** Optional YAML with agents, users and policies loaded at start. */
     Optional<String> governanceFile();
 
@@ -44,5 +46,33 @@ public interface AgentGateConfig {
         /** How often overdue pending actions are swept (the safety net behind the in-memory timers). */
         @WithDefault("1S")
         Duration sweepInterval();
+    }
+
+    interface Audit {
+        /**
+         * How long audit events are kept; older ones are pruned behind a signed checkpoint. Refused below 180 days
+         * while any HIGH or CRITICAL agent exists (EU AI Act Art. 12/19 record-keeping).
+         */
+        @WithDefault("400d")
+        Duration retention();
+
+        /** How often retention runs. */
+        @WithDefault("6h")
+        Duration pruneInterval();
+
+        FileSink fileSink();
+
+        interface FileSink {
+            /** JSON Lines file that receives every committed event, for shipping to a log pipeline; unset = off. */
+            Optional<String> path();
+
+            /** Rotate when the file reaches this many bytes. */
+            @WithDefault("104857600")
+            long maxBytes();
+
+            /** Rotated files kept (file.1 ... file.N). */
+            @WithDefault("10")
+            int keep();
+        }
     }
 }

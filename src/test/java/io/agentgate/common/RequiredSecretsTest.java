@@ -48,6 +48,10 @@ class RequiredSecretsTest {
                 };
             }
 
+            public Audit audit() {
+                throw new IllegalStateException("not read by RequiredSecrets");
+            }
+
             public Optional<String> governanceFile() {
                 return Optional.empty();
             }

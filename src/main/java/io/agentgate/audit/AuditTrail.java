@@ -1,0 +1,165 @@
+package io.agentgate.audit;
+
+import io.agentgate.common.AgentGateConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** Reading the audit trail: filtered pages for export, and verification of the hash chain. */
+@ApplicationScoped
+public class AuditTrail {
+
+    static final int BATCH = 1000;
+
+    @Inject
+    AgentGateConfig config;
+
+    /** Export filters; any may be null. */
+    public record Filter(String agent, UUID actionId, String type, Instant from, Instant to) {
+    }
+
+    /** The outcome of verifying the chain. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record Verification(boolean valid, long events, Long brokenAtSeq, UUID brokenEventId, String reason,
+            Long checkpointSeq) {
+    }
+
+    /** The next batch of matching events after chain position {@code afterSeq}, in chain order. */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<AuditEvent> page(Filter filter, long afterSeq, int limit) {
+        StringBuilder q = new StringBuilder("seq > :after");
+        var params = io.quarkus.panache.common.Parameters.with("after", afterSeq);
+        if (filter.agent() != null) {
+            q.append(" and agentName = :agent");
+            params = params.and("agent", filter.agent());
+        }
+        if (filter.actionId() != null) {
+            q.append(" and actionId = :action");
+            params = params.and("action", filter.actionId());
+        }
+        if (filter.type() != null) {
+            q.append(" and type = :type");
+            params = params.and("type", filter.type());
+        }
+        if (filter.from() != null) {
+            q.append(" and occurredAt >= :from");
+            params = params.and("from", filter.from());
+        }
+        if (filter.to() != null) {
+            q.append(" and occurredAt < :to");
+            params = params.and("to", filter.to());
+        }
+        List<AuditEvent> rows = AuditEvent.<AuditEvent>find(q + " order by seq", params).range(0, limit - 1).list();
+        AuditEvent.getEntityManager().clear();
+        return rows;
+    }
+
+    /**
+     * Walks the whole chain in batches (flat memory): from the latest signed checkpoint, each event must follow
+     * its predecessor's position and hash, and its own hash must match its content. Stops at the first break.
+     */
+    public Verification verify() {
+        // events appended while we walk are not part of this verification: stop at the head as it is now
+        AuditChainHead head = head();
+        Optional<AuditCheckpoint> checkpoint = latestCheckpoint();
+        long expectedSeq = 1;
+        String expectedPrev = AuditHash.GENESIS;
+        Long checkpointSeq = null;
+        if (checkpoint.isPresent()) {
+            AuditCheckpoint c = checkpoint.get();
+            if (!MessageDigest.isEqual(sign(c.signedText()).getBytes(StandardCharsets.US_ASCII),
+                    c.signature.getBytes(StandardCharsets.US_ASCII))) {
+                return new Verification(false, 0, c.upToSeq, null,
+                        "retention checkpoint " + c.id + " has a bad signature: it was altered", c.upToSeq);
+            }
+            expectedSeq = c.upToSeq + 1;
+            expectedPrev = c.lastHash;
+            checkpointSeq = c.upToSeq;
+        }
+        long checked = 0;
+        long after = expectedSeq - 1;
+        Filter all = new Filter(null, null, null, null, null);
+        while (true) {
+            List<AuditEvent> batch = page(all, after, BATCH);
+            boolean end = batch.size() < BATCH;
+            for (AuditEvent e : batch) {
+                if (e.seq > head.seq) {
+                    end = true;
+                    break;
+                }
+                if (e.seq != expectedSeq) {
+                    String reason = e.seq > expectedSeq
+                            ? "events " + expectedSeq + (e.seq - 1 > expectedSeq ? ".." + (e.seq - 1) : "")
+                                    + " are missing: deleted"
+                            : "position " + e.seq + " appears out of order";
+                    return new Verification(false, checked, e.seq, e.eventId, reason, checkpointSeq);
+                }
+                if (!expectedPrev.equals(e.prevHash)) {
+                    return new Verification(false, checked, e.seq, e.eventId,
+                            "previous-hash link does not match event " + (e.seq - 1)
+                                    + ": an earlier event was deleted, replaced or reordered", checkpointSeq);
+                }
+                if (!AuditHash.hash(e).equals(e.hash)) {
+                    return new Verification(false, checked, e.seq, e.eventId,
+                            "content does not match its hash: the event was edited", checkpointSeq);
+                }
+                checked++;
+                expectedSeq++;
+                expectedPrev = e.hash;
+                after = e.seq;
+            }
+            if (end) {
+                break;
+            }
+        }
+        if (head.seq != after || !head.hash.equals(expectedPrev)) {
+            return new Verification(false, checked, after + 1, null, "the chain ends at event " + after
+                    + " but its head records event " + head.seq + ": the latest events were deleted or replaced",
+                    checkpointSeq);
+        }
+        return new Verification(true, checked, null, null, null, checkpointSeq);
+    }
+
+    /** Where the chain ends now; events missing at the end are caught against it. */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    AuditChainHead head() {
+        AuditChainHead head = AuditChainHead.findById(AuditChainHead.ID);
+        AuditChainHead.getEntityManager().detach(head);
+        return head;
+    }
+
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    Optional<AuditCheckpoint> latestCheckpoint() {
+        return AuditCheckpoint.find("order by upToSeq desc").firstResultOptional();
+    }
+
+    /** HMAC-SHA256 with a key derived from the link secret for this one purpose. */
+    String sign(String text) {
+        try {
+            Mac derive = Mac.getInstance("HmacSHA256");
+            derive.init(new SecretKeySpec(config.links().secret().orElseThrow()
+                    .getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] key = derive.doFinal("agentgate audit checkpoint v1".getBytes(StandardCharsets.UTF_8));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
