@@ -55,9 +55,13 @@ class MailOutboxTest {
             long submitMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
             assertTrue(submitMs < 2000, "the agent does not wait for SMTP: " + submitMs + " ms");
             UUID action = id;
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> outbox.forAction(action).get(0).attempts >= 2);
-            OutboxMail row = outbox.forAction(id).get(0);
+            // two failed attempts, read between attempts (a row being tried is SENDING)
+            var seen = new java.util.concurrent.atomic.AtomicReference<OutboxMail>();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                seen.set(outbox.forAction(action).get(0));
+                return seen.get().attempts >= 2 && seen.get().status != OutboxMail.Status.SENDING;
+            });
+            OutboxMail row = seen.get();
             assertEquals(OutboxMail.Status.PENDING, row.status, "failed mail stays queued");
             assertNotNull(row.lastError, "the row keeps the last error");
             assertTrue(row.nextAttemptAt.isAfter(row.createdAt), "the next attempt is backed off");
