@@ -1,13 +1,16 @@
 package io.agentgate.gate;
 
+import io.agentgate.common.StringListConverter;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -73,6 +76,14 @@ public class Action extends PanacheEntityBase {
 
     @Column(name = "result_at")
     public Instant resultAt;
+
+    /** The agent's approvers when the action was submitted (a later change to the agent does not move them). */
+    @Convert(converter = StringListConverter.class)
+    public List<String> approvers = List.of();
+
+    /** Distinct approvals needed, snapshotted with the approvers. */
+    @Column(name = "required_approvals")
+    public int requiredApprovals = 1;
 
     /** The status the agent was first told: PENDING for anything a person or the clock decided. */
     public ActionStatus initialStatus() {

@@ -3,6 +3,8 @@ package io.agentgate.gate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentgate.agent.AgentProfile;
+import io.agentgate.approval.Quorum;
+import io.agentgate.approval.VoteChannel;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.common.AgentGateConfig;
 import io.agentgate.common.Conflict;
@@ -19,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import java.security.MessageDigest;
@@ -66,6 +69,9 @@ public class GateService {
 
     @Inject
     Event<ActionDecided> decided;
+
+    @Inject
+    Quorum quorum;
 
     /** The first answer to a submission, and whether it is a replay of an earlier one. */
     public record Submission(SubmitResponse response, boolean replayed) {
@@ -121,6 +127,9 @@ public class GateService {
         action.createdAt = now;
         if (status == ActionStatus.PENDING) {
             action.deadline = now.plus(timeoutFor(agent, request));
+            action.approvers = agent.approval().approvers() == null ? List.of()
+                    : List.copyOf(agent.approval().approvers());
+            action.requiredApprovals = Math.max(1, agent.approval().requiredApprovals());
         }
         action.persist();
         for (Violation v : evaluation.violations()) {
@@ -208,19 +217,63 @@ public class GateService {
         return ActionView.of(action, ActionViolation.forAction(id));
     }
 
-    /** A person's (or an integration's) decision on a pending action. */
-    @Transactional
+    /**
+     * An integration's final decision on a pending action (admin API). It is recorded as the decider's vote
+     * (channel API) and ends the action whatever the quorum.
+     */
+    @Transactional(dontRollbackOn = ActionNotPending.class)
     public ActionView decide(UUID id, ActionStatus decision, String decidedBy, String comment) {
         if (decision != ActionStatus.APPROVED && decision != ActionStatus.REJECTED) {
             throw new InvalidRequest("decision", "must be APPROVED or REJECTED");
         }
-        return transition(id, null, decision, decidedBy, comment, AuditLog.DECIDED);
+        return quorum.cast(id, decidedBy, decision, VoteChannel.API, comment, null).action();
+    }
+
+    /**
+     * Locks a pending action's row for the rest of the transaction, so votes on it are counted one transaction at a
+     * time (no write skew between two approvers). Throws {@link ActionNotPending} when it is no longer pending; an
+     * overdue one is timed out in this transaction first, so callers declare {@code dontRollbackOn} for it.
+     */
+    @Transactional(value = Transactional.TxType.MANDATORY, dontRollbackOn = ActionNotPending.class)
+    public PendingAction lockPending(UUID id) {
+        Action action = Action.<Action>findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
+                .orElseThrow(() -> notFound(id));
+        Instant now = now();
+        if (action.status == ActionStatus.PENDING && !action.deadline.isAfter(now)) {
+            expire(id);
+            Action.getEntityManager().refresh(action);
+        }
+        if (action.status != ActionStatus.PENDING) {
+            throw ActionNotPending.of(action);
+        }
+        // the lock stays with the transaction; the entity goes, so later reads see the conditional UPDATE's result
+        Action.getEntityManager().detach(action);
+        return new PendingAction(action.id, action.agentName, action.approvers, action.requiredApprovals,
+                action.deadline, now);
+    }
+
+    /** Ends an action locked by {@link #lockPending} with a person's decision (the quorum was met, or a reject). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ActionView conclude(PendingAction locked, ActionStatus decision, String decidedBy, String comment) {
+        if (decision != ActionStatus.APPROVED && decision != ActionStatus.REJECTED) {
+            throw new IllegalArgumentException("a person decides APPROVED or REJECTED, not " + decision);
+        }
+        return transition(locked.id(), null, decision, decidedBy, comment, AuditLog.DECIDED, locked.now());
+    }
+
+    /** The action with its context and approvers, in the caller's transaction if there is one. */
+    @ActivateRequestContext
+    @Transactional
+    public ActionDetail detail(UUID id) {
+        Action action = Action.<Action>findByIdOptional(id).orElseThrow(() -> notFound(id));
+        return ActionDetail.of(action, ActionViolation.forAction(id));
     }
 
     /** The agent withdraws its own pending action. */
     @Transactional
     public ActionView cancel(UUID id, AgentProfile agent) {
-        return transition(id, agent.id(), ActionStatus.CANCELLED, "agent:" + agent.name(), null, AuditLog.CANCELLED);
+        return transition(id, agent.id(), ActionStatus.CANCELLED, "agent:" + agent.name(), null, AuditLog.CANCELLED,
+                now());
     }
 
     /**
@@ -243,8 +296,8 @@ public class GateService {
         return true;
     }
 
-    private ActionView transition(UUID id, UUID agentId, ActionStatus to, String by, String comment, String event) {
-        Instant now = now();
+    private ActionView transition(UUID id, UUID agentId, ActionStatus to, String by, String comment, String event,
+            Instant now) {
         String scope = agentId == null ? "" : " and agentId = :agent";
         Parameters params = Parameters.with("to", to).and("now", now).and("by", by).and("comment", comment)
                 .and("id", id).and("pending", ActionStatus.PENDING);

@@ -1,0 +1,185 @@
+package io.agentgate.approval;
+
+import io.agentgate.approval.ApprovalLink.Intent;
+import io.agentgate.common.AgentGateConfig;
+import io.agentgate.gate.ActionDetail;
+import io.agentgate.gate.ActionStatus;
+import io.agentgate.gate.ActionSubmitted;
+import io.agentgate.gate.GateService;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * Mails each approver of a pending action an Approve and a Reject link. The outbox rows are written in the
+ * submitting transaction (so a committed PENDING action always has its mail queued), and sent after commit: kicked
+ * at once on a worker thread (the agent's request never waits for SMTP), with a scheduled poll as the safety net
+ * that also retries failures with exponential backoff. Meters: {@code agentgate_mail_outbox_pending} (gauge),
+ * {@code agentgate_mail_sent_total} and {@code agentgate_mail_failures_total}.
+ */
+@ApplicationScoped
+public class ApprovalMailer {
+
+    public static final String KIND = "approval_request";
+    public static final String OUTBOX_PENDING = "agentgate_mail_outbox_pending";
+    public static final String FAILURES = "agentgate_mail_failures";
+    public static final String SENT = "agentgate_mail_sent";
+    private static final int BATCH = 50;
+    private static final Logger LOG = Logger.getLogger(ApprovalMailer.class);
+
+    /** What the approver mail shows. */
+    public record ApprovalMail(ApprovalSummary action, String approver, String approveUrl, String rejectUrl) {
+    }
+
+    @CheckedTemplate(basePath = "approval")
+    static class Mails {
+        /** {@code templates/approval/request.html} and {@code request.txt}: both parts of one mail. */
+        static native MailTemplateInstance request(ApprovalMail mail);
+    }
+
+    @Inject
+    MailOutbox outbox;
+
+    @Inject
+    GateService gate;
+
+    @Inject
+    LinkService links;
+
+    @Inject
+    LinkSigner signer;
+
+    @Inject
+    AgentGateConfig config;
+
+    @Inject
+    MailSettings settings;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final AtomicLong open = new AtomicLong();
+    private final AtomicBoolean kicked = new AtomicBoolean();
+    // a plain thread: it must not inherit the committing request's (finished) transaction context
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "agentgate-mail");
+        t.setDaemon(true);
+        return t;
+    });
+    private Counter failures;
+    private Counter sent;
+
+    void start(@Observes StartupEvent event) {
+        registry.gauge(OUTBOX_PENDING, open);
+        failures = Counter.builder(FAILURES).description("Approver mails the SMTP server did not accept (each attempt)")
+                .register(registry);
+        sent = Counter.builder(SENT).description("Approver mails accepted by the SMTP server").register(registry);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        sender.shutdownNow();
+    }
+
+    /** In the submitting transaction: one outbox row per approver of a new pending action. */
+    void enqueue(@Observes ActionSubmitted event) {
+        if (event.action().status() != ActionStatus.PENDING) {
+            return;
+        }
+        ActionDetail detail = gate.detail(event.action().id());
+        for (String approver : detail.approvers()) {
+            outbox.add(detail.id(), approver, KIND);
+        }
+    }
+
+    /** After the commit: send now, off the request thread; kicks that arrive while one is queued fold into it. */
+    void kick(@Observes(during = TransactionPhase.AFTER_SUCCESS) ActionSubmitted event) {
+        if (event.action().status() == ActionStatus.PENDING && kicked.compareAndSet(false, true)) {
+            sender.execute(() -> {
+                kicked.set(false);
+                drain();
+            });
+        }
+    }
+
+    @Scheduled(every = "${agentgate.mail.poll-interval:5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            identity = "mail-outbox")
+    void poll() {
+        drain();
+    }
+
+    /** Sends every due row this sender can claim; failures stay queued for their next attempt. */
+    public void drain() {
+        try {
+            List<Long> due;
+            do {
+                due = outbox.due(BATCH);
+                for (Long id : due) {
+                    if (outbox.claim(id)) {
+                        deliver(outbox.get(id));
+                    }
+                }
+            } while (due.size() == BATCH);
+            open.set(outbox.open());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "mail outbox pass failed; the next poll retries");
+        }
+    }
+
+    private void deliver(OutboxMail mail) {
+        try {
+            ActionDetail detail = gate.detail(mail.actionId);
+            if (detail.status() != ActionStatus.PENDING) {
+                outbox.obsolete(mail);
+                LOG.infof("mail %d for action %s dropped: the action is already %s", mail.id, mail.actionId,
+                        detail.status());
+                return;
+            }
+            send(mail, detail);
+            outbox.sent(mail, detail.agent());
+            sent.increment();
+            LOG.infof("mail %d for action %s sent (attempt %d)", mail.id, mail.actionId, mail.attempts);
+        } catch (RuntimeException e) {
+            failures.increment();
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            var next = outbox.failed(mail, error);
+            LOG.warnf("mail %d for action %s failed (attempt %d): %s; next attempt at %s", mail.id, mail.actionId,
+                    mail.attempts, error, next);
+        }
+    }
+
+    @ActivateRequestContext
+    void send(OutboxMail mail, ActionDetail detail) {
+        ApprovalSummary summary = links.summary(detail);
+        String approve = url(detail.id(), mail.recipient, Intent.APPROVE, detail);
+        String reject = url(detail.id(), mail.recipient, Intent.REJECT, detail);
+        Mails.request(new ApprovalMail(summary, mail.recipient, approve, reject))
+                .to(mail.recipient)
+                .subject("Approval needed: " + summary.action() + " by " + summary.agent() + " (" + summary.quorum() + ")")
+                .send().await().atMost(settings.sendTimeout());
+    }
+
+    /** A fresh signed link; links are never stored, only the nonce of one that was used. */
+    private String url(UUID actionId, String approver, Intent intent, ActionDetail detail) {
+        String token = signer.sign(actionId, approver, intent, detail.deadline());
+        return config.baseUrl().replaceAll("/+$", "") + "/approval/" + actionId + "?approver="
+                + URLEncoder.encode(approver, StandardCharsets.UTF_8) + "&token=" + token;
+    }
+}

@@ -1,0 +1,100 @@
+package io.agentgate.approval;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentgate.agent.AgentProfile;
+import io.agentgate.gate.ActionDetail;
+import io.agentgate.gate.ActionStatus;
+import io.agentgate.policy.Enforcement;
+import io.agentgate.policy.Violation;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * An action as the approver mail and the approval pages show it. Every string is raw: the HTML templates escape it.
+ *
+ * @param context          the agent's context, pretty-printed JSON
+ * @param triggering       the violations that sent the action to approval (enforcement review)
+ * @param otherViolations  audit-only violations, shown for context
+ * @param deadlineRelative "in 4 minutes" or "2 minutes ago", as of rendering
+ */
+public record ApprovalSummary(UUID id, String agent, String agentDisplayName, String riskLevel, String action,
+        String toolName, String context, List<Violation> triggering, List<Violation> otherViolations,
+        String deadlineUtc, String deadlineRelative, long approvals, int requiredApprovals, ActionStatus status,
+        String decidedBy, String decidedAtUtc, String decisionComment) {
+
+    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    static ApprovalSummary of(ActionDetail detail, AgentProfile agent, long approvals, Instant now,
+            ObjectMapper json) {
+        var view = detail.view();
+        return new ApprovalSummary(view.id(), view.agent(),
+                agent == null || agent.displayName() == null ? view.agent() : agent.displayName(),
+                agent == null ? "unknown" : agent.riskLevel().name(), view.action(), detail.toolName(),
+                pretty(detail.context(), json),
+                view.violations().stream().filter(v -> v.enforcement() == Enforcement.REVIEW).toList(),
+                view.violations().stream().filter(v -> v.enforcement() != Enforcement.REVIEW).toList(),
+                view.deadline() == null ? "-" : UTC.format(view.deadline()),
+                view.deadline() == null ? "-" : relative(Duration.between(now, view.deadline())),
+                approvals, detail.requiredApprovals(), view.status(), view.decidedBy(),
+                view.decidedAt() == null ? null : UTC.format(view.decidedAt()), view.comment());
+    }
+
+    /** "1 of 2 approvals". */
+    public String quorum() {
+        return approvals + " of " + requiredApprovals + (requiredApprovals == 1 ? " approval" : " approvals");
+    }
+
+    public boolean pending() {
+        return status == ActionStatus.PENDING;
+    }
+
+    /** The outcome in words: "approved by alice@example.com at 2025-01-01 10:00:00 UTC", "timed out at ...". */
+    public String outcome() {
+        return switch (status) {
+            case PENDING -> "pending";
+            case TIMED_OUT -> "timed out at " + decidedAtUtc + " without a decision";
+            case CANCELLED -> "cancelled by the agent at " + decidedAtUtc;
+            case ALLOWED, DENIED -> status.name().toLowerCase() + " at submission";
+            default -> status.name().toLowerCase() + " by " + decidedBy + " at " + decidedAtUtc;
+        };
+    }
+
+    static String pretty(String context, ObjectMapper json) {
+        if (context == null) {
+            return "{}";
+        }
+        try {
+            return json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(context));
+        } catch (JsonProcessingException e) {
+            return context;
+        }
+    }
+
+    /** A duration in words, to the minute past one minute: "in 4 minutes", "in 1 hour 5 minutes", "3 minutes ago". */
+    static String relative(Duration d) {
+        boolean past = d.isNegative();
+        long s = Math.abs(d.toSeconds());
+        String words;
+        if (s < 60) {
+            words = s + (s == 1 ? " second" : " seconds");
+        } else if (s < 3600) {
+            long m = s / 60;
+            words = m + (m == 1 ? " minute" : " minutes");
+        } else if (s < 86_400) {
+            long h = s / 3600;
+            long m = s % 3600 / 60;
+            words = h + (h == 1 ? " hour" : " hours") + (m == 0 ? "" : " " + m + (m == 1 ? " minute" : " minutes"));
+        } else {
+            long days = s / 86_400;
+            long h = s % 86_400 / 3600;
+            words = days + (days == 1 ? " day" : " days") + (h == 0 ? "" : " " + h + (h == 1 ? " hour" : " hours"));
+        }
+        return past ? words + " ago" : "in " + words;
+    }
+}

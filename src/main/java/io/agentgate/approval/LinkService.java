@@ -1,0 +1,197 @@
+package io.agentgate.approval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentgate.agent.AgentProfile;
+import io.agentgate.agent.AgentService;
+import io.agentgate.audit.AuditLog;
+import io.agentgate.common.NotFound;
+import io.agentgate.gate.ActionDetail;
+import io.agentgate.gate.ActionNotPending;
+import io.agentgate.gate.ActionStatus;
+import io.agentgate.gate.GateService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * What happens behind an approval link. Opening it (GET) only shows the action and a confirm form; confirming it
+ * (POST) casts the approver's vote. A link that is malformed, tampered, foreign, used, expired, or for an action that
+ * already ended decides nothing and says which.
+ */
+@ApplicationScoped
+public class LinkService {
+
+    /** Audit event type of a link being opened (a GET, which changes nothing else). */
+    public static final String LINK_OPENED = "approval.link_opened";
+    static final int MAX_COMMENT = 2000;
+
+    private static final Logger LOG = Logger.getLogger(LinkService.class);
+    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    @Inject
+    LinkSigner signer;
+
+    @Inject
+    GateService gate;
+
+    @Inject
+    Quorum quorum;
+
+    @Inject
+    AgentService agents;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    ObjectMapper json;
+
+    /** A link that may be confirmed, and the action it decides. */
+    public record Confirmation(ApprovalSummary action, ApprovalLink link) {
+    }
+
+    /** A confirmed vote: the action after it, and whether this vote ended it. */
+    public record Voted(ApprovalSummary action, ApprovalLink link, boolean decided) {
+    }
+
+    /** GET: checks the link and shows the action; records that the link was opened, nothing else. */
+    @Transactional(dontRollbackOn = LinkRefused.class)
+    public Confirmation open(UUID actionId, String approver, String token) {
+        ApprovalLink link = verified(actionId, approver, token);
+        ActionDetail detail = detail(link);
+        ApprovalSummary summary = summary(detail);
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("intent", link.intent().word());
+        try {
+            precheck(link, detail, summary);
+        } catch (LinkRefused refused) {
+            details.put("refused", refused.refusal());
+            audit.record(LINK_OPENED, detail.agent(), detail.id(), link.approver(), details);
+            throw refused;
+        }
+        audit.record(LINK_OPENED, detail.agent(), detail.id(), link.approver(), details);
+        return new Confirmation(summary, link);
+    }
+
+    /** POST: casts the link's vote, once. */
+    public Voted confirm(UUID actionId, String approver, String token, String comment) {
+        ApprovalLink link = verified(actionId, approver, token);
+        ActionDetail detail = detail(link);
+        precheck(link, detail, summary(detail));
+        if (comment != null && comment.length() > MAX_COMMENT) {
+            throw new LinkRefused(Refusal.BAD_COMMENT, "A comment has at most " + MAX_COMMENT + " characters; this one has "
+                    + comment.length() + ". Nothing was decided.", summary(detail));
+        }
+        Quorum.Tally tally;
+        try {
+            tally = quorum.cast(link.actionId(), link.approver(), link.intent().decision(), VoteChannel.MAIL, comment,
+                    link.nonce());
+        } catch (ActionNotPending | NotAnApprover | AlreadyVoted lost) {
+            // a concurrent vote, decision or timeout got there between the check above and the row lock
+            ActionDetail now = detail(link);
+            precheck(link, now, summary(now));
+            throw new IllegalStateException("vote refused but the action looks votable: " + lost.getMessage(), lost);
+        }
+        LOG.infof("action %s: %s via link (%d of %d approvals)", link.actionId(), link.intent().word(), tally.approvals(),
+                tally.requiredApprovals());
+        return new Voted(summary(gate.detail(link.actionId())), link, tally.decided());
+    }
+
+    /** The signature and the URL's action and approver; nothing about the action's state yet. */
+    private ApprovalLink verified(UUID actionId, String approver, String token) {
+        ApprovalLink link;
+        try {
+            link = signer.verify(token);
+        } catch (LinkRejected e) {
+            LOG.infof("approval link for action %s refused: %s (%s)", actionId, e.getReason(), e.getMessage());
+            if (e.getReason() == LinkRejected.Reason.MALFORMED) {
+                throw new LinkRefused(Refusal.MALFORMED, "The link is damaged or incomplete (" + e.getMessage()
+                        + "). Open it from the mail again, or copy the whole address. Nothing was decided.", null);
+            }
+            throw new LinkRefused(Refusal.TAMPERED, "The link's signature does not match: it was changed, or it was "
+                    + "signed with a key that is no longer accepted. Nothing was decided.", null);
+        }
+        if (approver == null || approver.isBlank()) {
+            throw new LinkRefused(Refusal.MALFORMED, "The link is incomplete: it does not say whose it is.", null);
+        }
+        if (!link.actionId().equals(actionId)) {
+            LOG.infof("approval link for action %s used on action %s: refused", link.actionId(), actionId);
+            throw new LinkRefused(Refusal.FOREIGN, "This link was issued for a different action than the one in its "
+                    + "address. Nothing was decided.", null);
+        }
+        if (!link.approver().equals(approver)) {
+            LOG.infof("approval link of another approver used on action %s: refused", actionId);
+            throw new LinkRefused(Refusal.FOREIGN, "This link was issued to a different approver than the one in its "
+                    + "address. Nothing was decided.", null);
+        }
+        return link;
+    }
+
+    private ActionDetail detail(ApprovalLink link) {
+        try {
+            return gate.detail(link.actionId());
+        } catch (NotFound e) {
+            throw new LinkRefused(Refusal.UNKNOWN_ACTION, "There is no action " + link.actionId() + ".", null);
+        }
+    }
+
+    /** Every reason a genuine link may not be used now, read without locking (the vote re-checks under the lock). */
+    private void precheck(ApprovalLink link, ActionDetail detail, ApprovalSummary summary) {
+        Optional<Vote> own = quorum.voteOf(link.actionId(), link.approver());
+        if (detail.status() != ActionStatus.PENDING) {
+            String yours = own.map(v -> " You voted " + word(v.decision) + " at " + UTC.format(v.votedAt) + ".")
+                    .orElse("");
+            if (detail.status() == ActionStatus.TIMED_OUT) {
+                throw new LinkRefused(Refusal.TIMED_OUT, "The action " + summary.outcome() + "." + yours, summary);
+            }
+            throw new LinkRefused(Refusal.DECIDED, "The action was already " + summary.outcome() + "." + yours, summary);
+        }
+        if (own.isPresent() && link.nonce().equals(own.get().linkNonce)) {
+            throw new LinkRefused(Refusal.USED, "You used this link to " + word(own.get().decision) + " at "
+                    + UTC.format(own.get().votedAt) + "; a link works once. The action is still pending ("
+                    + summary.quorum() + ").", summary);
+        }
+        Instant now = clock.instant();
+        if (link.expiredAt(now)) {
+            throw new LinkRefused(Refusal.EXPIRED, "This link expired at " + UTC.format(link.expiry())
+                    + ". Nothing was decided.", summary);
+        }
+        if (!detail.approvers().contains(link.approver())) {
+            throw new LinkRefused(Refusal.NOT_APPROVER, "You are not (or no longer) among this action's approvers. "
+                    + "Nothing was decided.", summary);
+        }
+        if (own.isPresent()) {
+            throw new LinkRefused(Refusal.VOTED, "You already voted " + word(own.get().decision) + " at "
+                    + UTC.format(own.get().votedAt) + " (" + own.get().channel.name().toLowerCase()
+                    + "); each approver votes once. The action is still pending (" + summary.quorum() + ").", summary);
+        }
+    }
+
+    /** The action as approvers see it, as of now. */
+    ApprovalSummary summary(ActionDetail detail) {
+        AgentProfile agent;
+        try {
+            agent = agents.get(detail.agent()).profile();
+        } catch (NotFound e) {
+            agent = null;
+        }
+        return ApprovalSummary.of(detail, agent, quorum.approvals(detail.id()), clock.instant(), json);
+    }
+
+    private static String word(ActionStatus decision) {
+        return decision == ActionStatus.APPROVED ? "approve" : "reject";
+    }
+}

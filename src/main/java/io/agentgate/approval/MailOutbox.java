@@ -1,0 +1,148 @@
+package io.agentgate.approval;
+
+import io.agentgate.approval.OutboxMail.Status;
+import io.agentgate.audit.AuditLog;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The mail outbox table. Rows are added in the transaction that makes the mail necessary; a sender claims a row with
+ * one conditional UPDATE (so two senders, on one instance or several, never both send it), then marks it sent or
+ * failed with the next attempt pushed out by exponential backoff. Each method but {@link #add} is a transaction of
+ * its own.
+ */
+@ApplicationScoped
+public class MailOutbox {
+
+    /** Audit event type of a mail accepted by the SMTP server. */
+    public static final String MAIL_SENT = "mail.sent";
+    static final int MAX_ERROR = 2000;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    MailSettings settings;
+
+    @Inject
+    AuditLog audit;
+
+    /** A due row: ids only, the sender loads the rest after claiming it. */
+    public record Due(Long id) {
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void add(UUID actionId, String recipient, String kind) {
+        OutboxMail mail = new OutboxMail();
+        mail.actionId = actionId;
+        mail.recipient = recipient;
+        mail.kind = kind;
+        mail.status = Status.PENDING;
+        mail.attempts = 0;
+        mail.createdAt = now();
+        mail.nextAttemptAt = mail.createdAt;
+        mail.persist();
+    }
+
+    /** Rows due now: pending ones whose time has come, and claimed ones whose sender's lease ran out. */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<Long> due(int limit) {
+        return OutboxMail.find("(status = :pending and nextAttemptAt <= :now) or (status = :sending and claimedUntil <= :now) "
+                + "order by nextAttemptAt, id", Parameters.with("pending", Status.PENDING).and("sending", Status.SENDING)
+                .and("now", now())).page(Page.ofSize(limit)).project(Due.class).list().stream().map(Due::id).toList();
+    }
+
+    /** Takes a due row for this sender; false when it is not due or another sender took it first. */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public boolean claim(long id) {
+        Instant now = now();
+        return OutboxMail.update("status = :sending, claimedUntil = :lease, attempts = attempts + 1 where id = :id and "
+                + "((status = :pending and nextAttemptAt <= :now) or (status = :sending and claimedUntil <= :now))",
+                Parameters.with("sending", Status.SENDING).and("lease", now.plus(settings.lease())).and("id", id)
+                        .and("pending", Status.PENDING).and("now", now)) == 1;
+    }
+
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public OutboxMail get(long id) {
+        return OutboxMail.findById(id);
+    }
+
+    /** The SMTP server accepted the mail: marks it sent and audits it, in one transaction. */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void sent(OutboxMail mail, String agentName) {
+        Instant now = now();
+        int updated = OutboxMail.update("status = ?1, sentAt = ?2, claimedUntil = null, lastError = null "
+                + "where id = ?3 and status = ?4", Status.SENT, now, mail.id, Status.SENDING);
+        if (updated == 1) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("kind", mail.kind);
+            details.put("recipient", mail.recipient);
+            details.put("attempts", mail.attempts);
+            details.put("outboxId", mail.id);
+            audit.record(MAIL_SENT, agentName, mail.actionId, "system", details);
+        }
+    }
+
+    /** The attempt failed: back to PENDING with the error, due again after the backoff. Returns when. */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Instant failed(OutboxMail mail, String error) {
+        Instant next = now().plus(backoff(mail.attempts));
+        String message = error == null ? "unknown error" : error;
+        OutboxMail.update("status = ?1, nextAttemptAt = ?2, claimedUntil = null, lastError = ?3 where id = ?4 and status = ?5",
+                Status.PENDING, next, message.length() > MAX_ERROR ? message.substring(0, MAX_ERROR) : message, mail.id,
+                Status.SENDING);
+        return next;
+    }
+
+    /** The action ended before the mail went out. */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public void obsolete(OutboxMail mail) {
+        OutboxMail.update("status = ?1, claimedUntil = null where id = ?2 and status = ?3", Status.OBSOLETE, mail.id,
+                Status.SENDING);
+    }
+
+    /** Rows not yet sent (pending or being sent). */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public long open() {
+        return OutboxMail.count("status in ?1", List.of(Status.PENDING, Status.SENDING));
+    }
+
+    /** Rows of one action, oldest first (tests, operations). */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public List<OutboxMail> forAction(UUID actionId) {
+        return OutboxMail.list("actionId = ?1 order by id", actionId);
+    }
+
+    /** initial-backoff * 2^(attempts-1), at most max-backoff. */
+    Duration backoff(int attempts) {
+        Duration initial = settings.initialBackoff();
+        Duration max = settings.maxBackoff();
+        int doublings = Math.max(0, Math.min(attempts - 1, 30));
+        Duration wait = initial.multipliedBy(1L << doublings);
+        return wait.compareTo(max) > 0 || wait.isNegative() ? max : wait;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+}

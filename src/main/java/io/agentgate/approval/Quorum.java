@@ -1,0 +1,107 @@
+package io.agentgate.approval;
+
+import io.agentgate.audit.AuditLog;
+import io.agentgate.gate.ActionNotPending;
+import io.agentgate.gate.ActionStatus;
+import io.agentgate.gate.ActionView;
+import io.agentgate.gate.GateService;
+import io.agentgate.gate.PendingAction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Counts votes: {@code requiredApprovals} distinct approvals approve, any reject rejects, an integration's decision
+ * (channel API) is final. Votes on one action are serialised by a row lock on the action taken before counting, and
+ * the final transition is the gate's conditional UPDATE.
+ */
+@ApplicationScoped
+public class Quorum {
+
+    /** Audit event type of every vote. */
+    public static final String VOTE_EVENT = "approval.vote";
+
+    private static final Logger LOG = Logger.getLogger(Quorum.class);
+
+    @Inject
+    GateService gate;
+
+    @Inject
+    AuditLog audit;
+
+    /** The state after a vote: the action, the approvals so far and whether this vote ended it. */
+    public record Tally(ActionView action, long approvals, int requiredApprovals, boolean decided) {
+    }
+
+    /** Approvals so far of an action and the quorum it needs. */
+    @Transactional
+    public long approvals(UUID actionId) {
+        return Vote.approvals(actionId);
+    }
+
+    /** The vote an approver cast on an action, if any. */
+    @Transactional
+    public java.util.Optional<Vote> voteOf(UUID actionId, String approver) {
+        return Vote.of(actionId, approver);
+    }
+
+    /**
+     * Records one approver's vote and, when it settles the action, decides it.
+     *
+     * @param nonce the nonce of the link that carried the vote (channel MAIL), else null
+     * @throws ActionNotPending when the action already ended (the transaction still commits a timeout it found due)
+     * @throws NotAnApprover    when a MAIL or DASHBOARD voter is not among the action's approvers
+     * @throws AlreadyVoted     when this approver (or this link) already voted
+     */
+    @Transactional(dontRollbackOn = ActionNotPending.class)
+    public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
+            String nonce) {
+        if (decision != ActionStatus.APPROVED && decision != ActionStatus.REJECTED) {
+            throw new IllegalArgumentException("a vote is APPROVED or REJECTED, not " + decision);
+        }
+        PendingAction action = gate.lockPending(actionId);
+        if (channel != VoteChannel.API && !action.approvers().contains(approver)) {
+            throw new NotAnApprover(actionId);
+        }
+        if (nonce != null) {
+            Vote.byNonce(nonce).ifPresent(used -> {
+                throw new AlreadyVoted(used);
+            });
+        }
+        Vote.of(actionId, approver).ifPresent(earlier -> {
+            throw new AlreadyVoted(earlier);
+        });
+        Vote vote = new Vote();
+        vote.actionId = actionId;
+        vote.approver = approver;
+        vote.decision = decision;
+        vote.channel = channel;
+        vote.comment = comment == null || comment.isBlank() ? null : comment.strip();
+        vote.linkNonce = nonce;
+        vote.votedAt = action.now();
+        vote.persist();
+        Vote.getEntityManager().flush();
+
+        long approvals = Vote.approvals(actionId);
+        boolean decides = channel == VoteChannel.API || decision == ActionStatus.REJECTED
+                || approvals >= action.requiredApprovals();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("approver", approver);
+        details.put("vote", decision);
+        details.put("channel", channel);
+        details.put("comment", vote.comment);
+        details.put("approvals", approvals);
+        details.put("requiredApprovals", action.requiredApprovals());
+        details.put("decides", decides);
+        audit.record(VOTE_EVENT, action.agent(), actionId, approver, details);
+        LOG.infof("action %s: vote %s via %s (%d of %d approvals)%s", actionId, decision, channel, approvals,
+                action.requiredApprovals(), decides ? ", decides" : "");
+        ActionView view = decides ? gate.conclude(action, decision, approver, vote.comment)
+                : gate.detail(actionId).view();
+        return new Tally(view, approvals, action.requiredApprovals(), decides);
+    }
+}

@@ -1,0 +1,58 @@
+package io.agentgate.approval;
+
+import io.agentgate.gate.ActionStatus;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/** One approver's vote on one action (unique per action and approver). Inserted, never updated. */
+@Entity
+@Table(name = "approval_vote")
+public class Vote extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "action_id")
+    public UUID actionId;
+
+    public String approver;
+
+    /** APPROVED or REJECTED. */
+    @Enumerated(EnumType.STRING)
+    public ActionStatus decision;
+
+    @Enumerated(EnumType.STRING)
+    public VoteChannel channel;
+
+    public String comment;
+
+    /** Nonce of the link that cast this vote; null for dashboard and API votes. */
+    @Column(name = "link_nonce")
+    public String linkNonce;
+
+    @Column(name = "voted_at")
+    public Instant votedAt;
+
+    static Optional<Vote> of(UUID actionId, String approver) {
+        return find("actionId = ?1 and approver = ?2", actionId, approver).firstResultOptional();
+    }
+
+    static Optional<Vote> byNonce(String nonce) {
+        return find("linkNonce", nonce).firstResultOptional();
+    }
+
+    static long approvals(UUID actionId) {
+        return count("actionId = ?1 and decision = ?2", actionId, ActionStatus.APPROVED);
+    }
+}

@@ -1,0 +1,15 @@
+package io.agentgate.gate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A pending action whose row the current transaction holds locked (SELECT ... FOR UPDATE): nobody else can vote on,
+ * decide, cancel or time it out until this transaction ends.
+ *
+ * @param now the instant the lock was taken and the deadline checked; a decision in this transaction uses it
+ */
+public record PendingAction(UUID id, String agent, List<String> approvers, int requiredApprovals, Instant deadline,
+        Instant now) {
+}
