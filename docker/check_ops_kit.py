@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Static checks of the operations kit that need neither Docker nor a running Prometheus.
+
+  python3 docker/check_ops_kit.py   (from anywhere; needs PyYAML, and promtool on PATH)
+
+- compose.yml: the services, build args, required secrets, health checks, dependencies,
+  ports, and that every file it mounts exists;
+- the Grafana dashboard: valid JSON, unique panel ids, every query on the ${datasource}
+  variable, only metric names AgentGate exports, and every PromQL query parsed by promtool;
+- the Grafana provisioning: the data source uid the dashboard expects, the dashboard path
+  compose mounts;
+- alerts.yml: every alert has summary, description and a runbook_url whose anchor is a
+  heading of the README.
+Exits 1 with one line per problem.
+"""
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+DOCKER = pathlib.Path(__file__).resolve().parent
+ROOT = DOCKER.parent
+problems = []
+
+
+def check(ok, message):
+    if not ok:
+        problems.append(message)
+    return ok
+
+
+# Metric families the kit may query: the contract's, the ones announced for mail and the
+# policy engine, and the standard Quarkus/Micrometer ones.
+EXPORTED = {
+    "ai_agent_actions_total",
+    "ai_agent_policy_violations_total",
+    "ai_agent_approval_requests_total",
+    "ai_agent_pending_actions",
+    "ai_agent_decision_latency_seconds_bucket",
+    "ai_agent_decision_latency_seconds_count",
+    "ai_agent_decision_latency_seconds_sum",
+    "ai_agent_policy_evaluation_seconds_bucket",
+    "ai_agent_policy_evaluation_seconds_count",
+    "ai_agent_policy_evaluation_seconds_sum",
+    "agentgate_mail_outbox_pending",
+    "agentgate_mail_failures_total",
+    "http_server_requests_seconds_count",
+    "http_server_requests_seconds_sum",
+    "http_server_requests_seconds_max",
+    "jvm_memory_used_bytes",
+}
+OURS = re.compile(r"\b((?:ai_agent|agentgate|http_server|jvm|process)_[a-zA-Z0-9_]+)")
+
+
+def metric_names(expr):
+    return set(OURS.findall(expr))
+
+
+def github_slug(heading):
+    """The anchor GitHub gives a Markdown heading."""
+    slug = heading.strip().lower()
+    slug = re.sub(r"[^\w\- ]", "", slug)
+    return slug.replace(" ", "-")
+
+
+# ---- compose.yml -------------------------------------------------------------------------------
+compose = yaml.safe_load((DOCKER / "compose.yml").read_text())
+services = compose.get("services", {})
+check(set(services) == {"app", "postgres", "mailpit", "prometheus", "grafana"},
+      f"compose services are {sorted(services)}")
+
+app = services.get("app", {})
+check(app.get("build", {}).get("dockerfile") == "docker/Dockerfile", "app is not built from docker/Dockerfile")
+check(app.get("build", {}).get("args", {}).get("DB_KIND") == "postgresql", "app is not built with DB_KIND=postgresql")
+env = app.get("environment", {})
+for secret in ("AGENTGATE_ADMIN_TOKEN", "AGENTGATE_LINKS_SECRET", "QUARKUS_DATASOURCE_PASSWORD"):
+    check(re.fullmatch(r"\$\{[A-Z_]+:\?.+\}", str(env.get(secret, ""))),
+          f"app {secret} is not required (${{VAR:?message}})")
+check(env.get("QUARKUS_DATASOURCE_JDBC_URL") == "jdbc:postgresql://postgres:5432/agentgate", "app JDBC URL")
+check(env.get("QUARKUS_MAILER_HOST") == "mailpit" and str(env.get("QUARKUS_MAILER_PORT")) == "1025",
+      "app does not send mail to mailpit:1025")
+check("AGENTGATE_BASE_URL" in env, "app has no AGENTGATE_BASE_URL")
+check(app.get("depends_on", {}).get("postgres", {}).get("condition") == "service_healthy",
+      "app does not wait for a healthy postgres")
+check(services.get("grafana", {}).get("depends_on", {}).get("prometheus", {}).get("condition") == "service_healthy",
+      "grafana does not wait for a healthy prometheus")
+for name, service in services.items():
+    check("healthcheck" in service, f"{name} has no healthcheck")
+    for dependency, how in service.get("depends_on", {}).items():
+        if how.get("condition") == "service_healthy":
+            check("healthcheck" in services.get(dependency, {}), f"{name} waits for {dependency}, which has no healthcheck")
+published = {name: [str(p).split(":")[-2] for p in s.get("ports", [])] for name, s in services.items()}
+for name, port in (("app", "8080"), ("mailpit", "8025"), ("prometheus", "9090"), ("grafana", "3000")):
+    check(port in published.get(name, []), f"{name} does not publish port {port}")
+for name, service in services.items():
+    for volume in service.get("volumes", []):
+        source = str(volume).split(":")[0]
+        if source.startswith("."):
+            check((DOCKER / source).exists(), f"{name} mounts {source}, which does not exist")
+        else:
+            check(source in (compose.get("volumes") or {}), f"{name} uses undeclared volume {source}")
+mounts = {str(v).split(":")[1]: str(v).split(":")[0] for v in services.get("grafana", {}).get("volumes", [])}
+check(any(src.endswith("agentgate-dashboard.json") for src in mounts.values()), "grafana does not mount the dashboard")
+
+# ---- Grafana provisioning ----------------------------------------------------------------------
+datasources = yaml.safe_load((DOCKER / "grafana/provisioning/datasources/prometheus.yml").read_text())
+check([d.get("uid") for d in datasources["datasources"]] == ["prometheus"], "provisioned data source uid is not 'prometheus'")
+check(datasources["datasources"][0].get("url") == "http://prometheus:9090", "data source does not point at prometheus:9090")
+providers = yaml.safe_load((DOCKER / "grafana/provisioning/dashboards/agentgate.yml").read_text())
+path = providers["providers"][0]["options"]["path"]
+check(any(target.startswith(path + "/") for target in mounts), f"dashboard provider path {path} is not where compose mounts the dashboard")
+
+# ---- Grafana dashboard -------------------------------------------------------------------------
+dashboard = json.loads((DOCKER / "grafana/agentgate-dashboard.json").read_text())
+check(dashboard.get("uid") and dashboard.get("title"), "dashboard has no uid or title")
+check(38 <= dashboard.get("schemaVersion", 0) <= 41, f"dashboard schemaVersion {dashboard.get('schemaVersion')}")
+variables = {v["name"]: v for v in dashboard["templating"]["list"]}
+check(variables.get("datasource", {}).get("type") == "datasource", "dashboard has no datasource variable")
+ids = [p["id"] for p in dashboard["panels"]]
+check(len(ids) == len(set(ids)), "dashboard panel ids are not unique")
+exprs = []
+for panel in dashboard["panels"]:
+    if panel["type"] == "row":
+        continue
+    check(panel.get("datasource", {}).get("uid") == "${datasource}", f"panel '{panel['title']}' is not on ${{datasource}}")
+    for t in panel.get("targets", []):
+        check(t.get("datasource", {}).get("uid") == "${datasource}", f"a query of '{panel['title']}' is not on ${{datasource}}")
+        exprs.append((panel["title"], t["expr"]))
+        for name in metric_names(t["expr"]) - EXPORTED:
+            problems.append(f"panel '{panel['title']}' queries unknown metric {name}")
+check(len(exprs) >= 15, f"only {len(exprs)} dashboard queries")
+
+# promtool parses PromQL in rule files: wrap every query (Grafana variables replaced) as a
+# recording rule and let it check them.
+rules = {"groups": [{"name": "dashboard", "rules": [
+    {"record": f"dashboard:query_{i}",
+     "expr": expr.replace("$__rate_interval", "1m").replace("$__range", "1h").replace("$agent", ".*")}
+    for i, (_, expr) in enumerate(exprs)]}]}
+with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as f:
+    yaml.safe_dump(rules, f)
+result = subprocess.run(["promtool", "check", "rules", f.name], capture_output=True, text=True)
+pathlib.Path(f.name).unlink()
+check(result.returncode == 0, "promtool rejects dashboard queries:\n" + result.stdout + result.stderr)
+
+# ---- alerts.yml and the README runbook ---------------------------------------------------------
+alerts = yaml.safe_load((DOCKER / "prometheus/alerts.yml").read_text())
+readme = (ROOT / "README.md").read_text()
+anchors = {github_slug(h) for h in re.findall(r"^#{1,6} (.+)$", readme, flags=re.M)}
+names = set()
+for group in alerts["groups"]:
+    for rule in group["rules"]:
+        if "alert" not in rule:
+            continue
+        names.add(rule["alert"])
+        a = rule.get("annotations", {})
+        for key in ("summary", "description", "runbook_url"):
+            check(a.get(key), f"alert {rule['alert']} has no {key}")
+        check(rule.get("labels", {}).get("severity") in ("warning", "critical"), f"alert {rule['alert']} severity")
+        anchor = a.get("runbook_url", "").partition("#")[2]
+        check(anchor in anchors, f"alert {rule['alert']}: README has no heading for #{anchor}")
+        for name in metric_names(rule["expr"]) - EXPORTED:
+            problems.append(f"alert {rule['alert']} queries unknown metric {name}")
+check({"HighPolicyViolationRate", "ApprovalTimeouts", "UnauthorizedToolAccess"} <= names, "a contract alert is missing")
+
+for p in problems:
+    print("FAIL:", p)
+if problems:
+    sys.exit(1)
+print(f"ops kit OK: {len(services)} compose services, {len(exprs)} dashboard queries, {len(names)} alerts with runbooks")
