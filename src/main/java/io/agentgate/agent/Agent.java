@@ -73,6 +73,10 @@ public class Agent extends PanacheEntityBase {
     @Column(name = "api_key_id")
     public String apiKeyId;
 
+    /** Standard Webhooks signing secret ({@code whsec_...}); shown only at creation and rotation. */
+    @Column(name = "webhook_secret")
+    public String webhookSecret;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

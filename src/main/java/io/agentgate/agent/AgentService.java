@@ -5,6 +5,9 @@ import io.agentgate.common.Conflict;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.NotFound;
 import io.agentgate.common.Problem;
+import io.agentgate.gate.WebhookSignature;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
 import io.agentgate.policy.PolicyEngine;
 import io.agentgate.policy.expr.ExpressionException;
 import io.quarkus.panache.common.Sort;
@@ -38,6 +41,12 @@ public class AgentService {
     public record Registered(Agent agent, String apiKey) {
     }
 
+    /** Agents stored before callbacks existed get a webhook secret (learnt by rotating the key). */
+    @Transactional
+    void ensureWebhookSecrets(@Observes StartupEvent event) {
+        Agent.<Agent>list("webhookSecret is null").forEach(a -> a.webhookSecret = WebhookSignature.newSecret());
+    }
+
     @Transactional
     public Registered create(AgentRequest request, String actor) {
         if (request.name() == null) {
@@ -55,6 +64,7 @@ public class AgentService {
         ApiKeys.NewKey key = ApiKeys.generate();
         agent.apiKeyHash = key.hash();
         agent.apiKeyId = key.keyId();
+        agent.webhookSecret = WebhookSignature.newSecret();
         try {
             agent.persistAndFlush();
         } catch (PersistenceException e) {
@@ -85,6 +95,7 @@ public class AgentService {
         String oldKeyId = agent.apiKeyId;
         agent.apiKeyHash = key.hash();
         agent.apiKeyId = key.keyId();
+        agent.webhookSecret = WebhookSignature.newSecret();
         agent.updatedAt = clock.instant();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("previousKeyId", oldKeyId);

@@ -2,6 +2,7 @@ package io.agentgate.approval;
 
 import io.agentgate.approval.OutboxMail.Status;
 import io.agentgate.audit.AuditLog;
+import io.agentgate.common.Backoff;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -135,11 +136,7 @@ public class MailOutbox {
 
     /** initial-backoff * 2^(attempts-1), at most max-backoff. */
     Duration backoff(int attempts) {
-        Duration initial = settings.initialBackoff();
-        Duration max = settings.maxBackoff();
-        int doublings = Math.max(0, Math.min(attempts - 1, 30));
-        Duration wait = initial.multipliedBy(1L << doublings);
-        return wait.compareTo(max) > 0 || wait.isNegative() ? max : wait;
+        return Backoff.after(attempts, settings.initialBackoff(), settings.maxBackoff());
     }
 
     private Instant now() {

@@ -37,6 +37,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
 import org.jboss.logging.Logger;
 
 /**
@@ -65,6 +69,24 @@ public class GateService {
     ObjectMapper json;
 
     @Inject
+    WebhookSettings webhooks;
+
+    @Inject
+    MeterRegistry registry;
+
+    private Timer evaluationTime;
+
+    @PostConstruct
+    void meters() {
+        evaluationTime = Timer.builder("ai_agent_policy_evaluation")
+                .description("Time the policy engine takes to evaluate one action")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(500))
+                .maximumExpectedValue(Duration.ofMillis(100))
+                .register(registry);
+    }
+
+    @Inject
     Event<ActionSubmitted> submitted;
 
     @Inject
@@ -86,6 +108,9 @@ public class GateService {
                 return earlier.get();
             }
         }
+        if (request.callbackUrl() != null) {
+            CallbackTargets.check(request.callbackUrl(), webhooks.allowPrivate());
+        }
         try {
             return QuarkusTransaction.requiringNew().call(() -> record(agent, request, requestHash));
         } catch (PersistenceException e) {
@@ -103,8 +128,10 @@ public class GateService {
     private Submission record(AgentProfile agent, SubmitRequest request, String requestHash) {
         Instant now = now();
         var context = request.context() == null ? json.createObjectNode() : request.context();
+        long started = System.nanoTime();
         Evaluation evaluation = engine.evaluate(new ActionContext(agent, request.action(), context,
                 request.toolName(), request.toolArgs(), request.userId(), request.sessionId(), now));
+        evaluationTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         ActionStatus status = switch (evaluation.outcome()) {
             case ALLOWED -> ActionStatus.ALLOWED;
             case DENIED -> ActionStatus.DENIED;

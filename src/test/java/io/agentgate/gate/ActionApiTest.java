@@ -217,6 +217,17 @@ class ActionApiTest {
     }
 
     @Test
+    void callbackToAnInternalAddressIsRefused() {
+        String name = uniqueName("ssrf");
+        String key = Api.gatedAgent(name, null);
+        agent(key).body(Map.of("action", "book_meeting", "callbackUrl", "http://169.254.169.254/latest/meta-data"))
+                .post("/api/v1/actions").then().statusCode(400)
+                .body("errors[0].field", equalTo("callbackUrl"))
+                .body("errors[0].message", containsString("169.254.169.254"));
+        admin().get("/api/v1/actions?agent=" + name).then().body("items", empty());
+    }
+
+    @Test
     void agentEndpointsNeedAnAgentKey() {
         given().contentType("application/json").body(Map.of("action", "x")).post("/api/v1/actions").then()
                 .statusCode(401).contentType("application/problem+json");

@@ -1,0 +1,183 @@
+package io.agentgate.gate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentgate.agent.Agent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+
+/**
+ * POSTs the terminal decision of a pending action to its {@code callbackUrl}, signed the Standard Webhooks way with
+ * the agent's {@code whsec_} secret. Queued in the deciding transaction, sent after commit (kicked at once, polled
+ * as a safety net), retried with backoff; at least once, so receivers dedupe on {@code webhook-id}. Meters:
+ * {@code agentgate_callback_outbox_pending}, {@code agentgate_callback_delivered_total},
+ * {@code agentgate_callback_failures_total}.
+ */
+@ApplicationScoped
+public class CallbackSender {
+
+    public static final String OUTBOX_PENDING = "agentgate_callback_outbox_pending";
+    public static final String FAILURES = "agentgate_callback_failures";
+    public static final String DELIVERIES = "agentgate_callback_delivered";
+    private static final Logger LOG = Logger.getLogger(CallbackSender.class);
+    private static final int BATCH = 50;
+
+    @Inject
+    CallbackOutbox outbox;
+
+    @Inject
+    WebhookSettings settings;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final AtomicLong open = new AtomicLong();
+    private final AtomicBoolean kicked = new AtomicBoolean();
+    // a plain thread: it must not inherit the committing request's transaction context
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "agentgate-callbacks");
+        t.setDaemon(true);
+        return t;
+    });
+    private HttpClient http;
+    private Counter failures;
+    private Counter deliveries;
+
+    void start(@Observes StartupEvent event) {
+        http = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        registry.gauge(OUTBOX_PENDING, open);
+        failures = Counter.builder(FAILURES).description("Callback attempts that failed").register(registry);
+        deliveries = Counter.builder(DELIVERIES).description("Callbacks delivered (2xx)").register(registry);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        sender.shutdownNow();
+    }
+
+    /** In the deciding transaction: queue the callback if the action asked for one. */
+    void enqueue(@Observes ActionDecided event) {
+        Action action = Action.findById(event.action().id());
+        if (action == null || action.callbackUrl == null) {
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "action.decided");
+        body.put("timestamp", event.action().decidedAt());
+        body.put("data", event.action());
+        try {
+            outbox.add(action.id, action.agentName, action.callbackUrl, json.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("callback payload not serialisable", e);
+        }
+    }
+
+    void kick(@Observes(during = TransactionPhase.AFTER_SUCCESS) ActionDecided event) {
+        if (kicked.compareAndSet(false, true)) {
+            sender.execute(() -> {
+                kicked.set(false);
+                drain();
+            });
+        }
+    }
+
+    @Scheduled(every = "${agentgate.webhooks.poll-interval:5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            identity = "callback-outbox")
+    void poll() {
+        drain();
+    }
+
+    /** Delivers every due row this sender can claim. */
+    public void drain() {
+        try {
+            List<Long> due;
+            do {
+                due = outbox.due(BATCH);
+                for (Long id : due) {
+                    OutboxCallback row = outbox.claim(id);
+                    if (row != null) {
+                        deliver(row);
+                    }
+                }
+            } while (due.size() == BATCH);
+            open.set(outbox.open());
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "callback outbox pass failed; the next poll retries");
+        }
+    }
+
+    private void deliver(OutboxCallback row) {
+        String refusal = CallbackTargets.refusal(row.url, settings.allowPrivate());
+        if (refusal != null) {
+            fail(row, null, "callback URL refused: " + refusal);
+            return;
+        }
+        try {
+            String secret = secretOf(row.agentName);
+            long timestamp = clock.instant().getEpochSecond();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(row.url))
+                    .timeout(settings.timeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "AgentGate-Webhooks/1")
+                    .header("webhook-id", row.webhookId)
+                    .header("webhook-timestamp", Long.toString(timestamp))
+                    .header("webhook-signature", WebhookSignature.sign(secret, row.webhookId, timestamp, row.payload))
+                    .POST(HttpRequest.BodyPublishers.ofString(row.payload))
+                    .build();
+            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() / 100 == 2) {
+                outbox.delivered(row, response.statusCode());
+                deliveries.increment();
+                LOG.infof("callback %s for action %s delivered (HTTP %d, attempt %d)", row.webhookId, row.actionId,
+                        response.statusCode(), row.attempts);
+            } else {
+                fail(row, response.statusCode(), "HTTP " + response.statusCode());
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(row, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(row, null, "interrupted");
+        }
+    }
+
+    private void fail(OutboxCallback row, Integer status, String error) {
+        failures.increment();
+        OutboxCallback.Status next = outbox.failed(row, status, error);
+        LOG.warnf("callback %s for action %s failed (attempt %d): %s; now %s", row.webhookId, row.actionId,
+                row.attempts, error, next);
+    }
+
+    @jakarta.enterprise.context.control.ActivateRequestContext
+    String secretOf(String agentName) {
+        return Agent.findByName(agentName).map(a -> a.webhookSecret)
+                .orElseThrow(() -> new IllegalStateException("agent " + agentName + " is gone"));
+    }
+}
