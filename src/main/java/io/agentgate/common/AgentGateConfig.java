@@ -56,9 +56,9 @@ public interface AgentGateConfig {
         @WithDefault("400d")
         Duration retention();
 
-        /** How often retention runs. */
+        /** How often retention runs, e.g. {@code 6h}; {@code off} disables the schedule (prune on demand only). */
         @WithDefault("6h")
-        Duration pruneInterval();
+        String pruneInterval();
 
         FileSink fileSink();
 

@@ -1,5 +1,6 @@
 package io.agentgate.audit;
 
+import io.agentgate.TestDatabase;
 import static io.agentgate.Api.admin;
 import static io.agentgate.Api.agent;
 import static io.agentgate.Api.uniqueName;
@@ -54,13 +55,14 @@ class AuditTrailTest {
 
     static final Path SINK = Path.of("target", "audit-sink-test", "audit.jsonl");
 
-    /** Own database, short retention, no governance file (no HIGH agents at start), a small rotating sink. */
+    /** Own database, short retention pruned only by the tests, no governance file (no HIGH agents), a small rotating sink. */
     public static class OwnDatabase implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.datasource.jdbc.url", "jdbc:h2:mem:audit-trail;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
+            return TestDatabase.own("audit-trail",
                     "agentgate.governance-file", "",
                     "agentgate.audit.retention", "30d",
+                    "agentgate.audit.prune-interval", "off",
                     "agentgate.audit.file-sink.path", SINK.toString(),
                     "agentgate.audit.file-sink.max-bytes", "20000",
                     "agentgate.audit.file-sink.keep", "3");

@@ -1,5 +1,6 @@
 package io.agentgate.gate;
 
+import io.agentgate.TestDatabase;
 import static io.agentgate.Api.admin;
 import static io.agentgate.Api.agent;
 import static io.agentgate.Api.uniqueName;
@@ -37,7 +38,7 @@ class CallbackTest {
     public static class LocalReceiver implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.datasource.jdbc.url", "jdbc:h2:mem:callbacks;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000",
+            return TestDatabase.own("callbacks",
                     "agentgate.governance-file", "",
                     "agentgate.webhooks.allow-private", "true",
                     "agentgate.webhooks.poll-interval", "200ms",

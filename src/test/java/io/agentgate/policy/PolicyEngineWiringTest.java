@@ -1,5 +1,6 @@
 package io.agentgate.policy;
 
+import io.agentgate.TestDatabase;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.agentgate.policy.builtin.BuiltinPolicy;
@@ -19,8 +20,7 @@ class PolicyEngineWiringTest {
     public static class RandomPort implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.test-port", "0",
-                    "quarkus.datasource.jdbc.url", "jdbc:h2:mem:policy-wiring;DB_CLOSE_DELAY=-1",
+            return TestDatabase.own("policy-wiring", "quarkus.http.test-port", "0",
                     "agentgate.governance-file", "");
         }
     }

@@ -1,5 +1,6 @@
 package io.agentgate.policy.governance;
 
+import io.agentgate.TestDatabase;
 import static io.agentgate.Api.admin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
@@ -39,8 +40,8 @@ class GovernanceReloadTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             write(GOOD);
-            return Map.of("agentgate.governance-file", FILE.toAbsolutePath().toString(),
-                    "quarkus.datasource.jdbc.url", "jdbc:h2:mem:governance-reload;DB_CLOSE_DELAY=-1");
+            return TestDatabase.own("governance-reload", "agentgate.governance-file",
+                    FILE.toAbsolutePath().toString());
         }
     }
 
