@@ -36,6 +36,31 @@ public class AuditTrail {
             Long checkpointSeq) {
     }
 
+    /**
+     * What the trail holds about one agent: how many events, the latest one, the latest about its actions and the
+     * latest change of its configuration. Index-backed (agent, id) so it stays cheap for large trails.
+     */
+    public record AgentTrail(long events, Instant latestAt, Instant latestActionAt, Instant latestConfigAt) {
+    }
+
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public AgentTrail agentTrail(String agent) {
+        long events = AuditEvent.count("agentName", agent);
+        if (events == 0) {
+            return new AgentTrail(0, null, null, null);
+        }
+        Instant latest = latestAt("agentName = ?1", agent);
+        Instant latestAction = latestAt("agentName = ?1 and type like 'action.%'", agent);
+        Instant latestConfig = latestAt("agentName = ?1 and type in ('agent.created', 'agent.updated')", agent);
+        return new AgentTrail(events, latest, latestAction, latestConfig);
+    }
+
+    private static Instant latestAt(String where, String agent) {
+        return AuditEvent.<AuditEvent>find(where + " order by id desc", agent).firstResultOptional()
+                .map(e -> e.occurredAt).orElse(null);
+    }
+
     /** The next batch of matching events after chain position {@code afterSeq}, in chain order. */
     @ActivateRequestContext
     @Transactional(Transactional.TxType.REQUIRES_NEW)

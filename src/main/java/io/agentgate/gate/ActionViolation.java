@@ -56,6 +56,16 @@ public class ActionViolation extends PanacheEntityBase {
                 .map(ActionViolation::toViolation).toList();
     }
 
+    /** How many violations were recorded for an agent, per policy (most first). */
+    public static Map<String, Long> countsByPolicy(String agentName) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        getEntityManager().createQuery("select v.policy, count(v) from ActionViolation v where v.agentName = :agent "
+                + "group by v.policy order by count(v) desc, v.policy", Object[].class)
+                .setParameter("agent", agentName).getResultList()
+                .forEach(row -> counts.put((String) row[0], (Long) row[1]));
+        return counts;
+    }
+
     /** Violations of many actions in one query, keyed by action id (for lists, no N+1). */
     public static Map<UUID, List<Violation>> forActions(Collection<UUID> actionIds) {
         Map<UUID, List<Violation>> byAction = new LinkedHashMap<>();
