@@ -2,6 +2,7 @@ package io.agentgate.approval;
 
 import io.agentgate.approval.ApprovalLink.Intent;
 import io.agentgate.common.AgentGateConfig;
+import io.agentgate.common.OutboxPump;
 import io.agentgate.gate.ActionDetail;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.gate.ActionSubmitted;
@@ -20,11 +21,7 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -77,13 +74,8 @@ public class ApprovalMailer {
     MeterRegistry registry;
 
     private final AtomicLong open = new AtomicLong();
-    private final AtomicBoolean kicked = new AtomicBoolean();
-    // a plain thread: it must not inherit the committing request's (finished) transaction context
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "agentgate-mail");
-        t.setDaemon(true);
-        return t;
-    });
+    private final OutboxPump pump = new OutboxPump("mail", BATCH, n -> outbox.due(n), this::claimAndDeliver,
+            () -> open.set(outbox.open()));
     private Counter failures;
     private Counter sent;
 
@@ -95,7 +87,7 @@ public class ApprovalMailer {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        sender.shutdownNow();
+        pump.stop();
     }
 
     /** In the submitting transaction: one outbox row per approver of a new pending action. */
@@ -111,11 +103,8 @@ public class ApprovalMailer {
 
     /** After the commit: send now, off the request thread; kicks that arrive while one is queued fold into it. */
     void kick(@Observes(during = TransactionPhase.AFTER_SUCCESS) ActionSubmitted event) {
-        if (event.action().status() == ActionStatus.PENDING && kicked.compareAndSet(false, true)) {
-            sender.execute(() -> {
-                kicked.set(false);
-                drain();
-            });
+        if (event.action().status() == ActionStatus.PENDING) {
+            pump.kick();
         }
     }
 
@@ -127,19 +116,12 @@ public class ApprovalMailer {
 
     /** Sends every due row this sender can claim; failures stay queued for their next attempt. */
     public void drain() {
-        try {
-            List<Long> due;
-            do {
-                due = outbox.due(BATCH);
-                for (Long id : due) {
-                    if (outbox.claim(id)) {
-                        deliver(outbox.get(id));
-                    }
-                }
-            } while (due.size() == BATCH);
-            open.set(outbox.open());
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "mail outbox pass failed; the next poll retries");
+        pump.drain();
+    }
+
+    private void claimAndDeliver(long id) {
+        if (outbox.claim(id)) {
+            deliver(outbox.get(id));
         }
     }
 

@@ -3,6 +3,7 @@ package io.agentgate.gate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentgate.agent.Agent;
+import io.agentgate.common.OutboxPump;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,11 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -59,13 +56,8 @@ public class CallbackSender {
     MeterRegistry registry;
 
     private final AtomicLong open = new AtomicLong();
-    private final AtomicBoolean kicked = new AtomicBoolean();
-    // a plain thread: it must not inherit the committing request's transaction context
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "agentgate-callbacks");
-        t.setDaemon(true);
-        return t;
-    });
+    private final OutboxPump pump = new OutboxPump("callbacks", BATCH, n -> outbox.due(n), this::claimAndDeliver,
+            () -> open.set(outbox.open()));
     private HttpClient http;
     private Counter failures;
     private Counter deliveries;
@@ -79,7 +71,7 @@ public class CallbackSender {
     }
 
     void stop(@Observes ShutdownEvent event) {
-        sender.shutdownNow();
+        pump.stop();
     }
 
     /** In the deciding transaction: queue the callback if the action asked for one. */
@@ -100,12 +92,7 @@ public class CallbackSender {
     }
 
     void kick(@Observes(during = TransactionPhase.AFTER_SUCCESS) ActionDecided event) {
-        if (kicked.compareAndSet(false, true)) {
-            sender.execute(() -> {
-                kicked.set(false);
-                drain();
-            });
-        }
+        pump.kick();
     }
 
     @Scheduled(every = "${agentgate.webhooks.poll-interval:5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
@@ -116,20 +103,13 @@ public class CallbackSender {
 
     /** Delivers every due row this sender can claim. */
     public void drain() {
-        try {
-            List<Long> due;
-            do {
-                due = outbox.due(BATCH);
-                for (Long id : due) {
-                    OutboxCallback row = outbox.claim(id);
-                    if (row != null) {
-                        deliver(row);
-                    }
-                }
-            } while (due.size() == BATCH);
-            open.set(outbox.open());
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "callback outbox pass failed; the next poll retries");
+        pump.drain();
+    }
+
+    private void claimAndDeliver(long id) {
+        OutboxCallback row = outbox.claim(id);
+        if (row != null) {
+            deliver(row);
         }
     }
 

@@ -5,7 +5,6 @@ import io.agentgate.agent.ApprovalSettings;
 import io.agentgate.policy.ActionContext;
 import io.agentgate.policy.Enforcement;
 import io.agentgate.policy.PolicyEngine;
-import io.agentgate.policy.PolicyScope;
 import io.agentgate.policy.Severity;
 import io.agentgate.policy.Violation;
 import io.agentgate.policy.expr.CompiledExpression;
@@ -14,7 +13,6 @@ import io.agentgate.policy.expr.ExpressionException;
 import io.agentgate.policy.expr.Expressions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -65,18 +63,8 @@ public class ApprovalRequiredPolicy implements BuiltinPolicy {
     }
 
     @Override
-    public Severity severity() {
-        return settings.common().severity();
-    }
-
-    @Override
-    public Enforcement enforcement() {
-        return settings.common().enforcement();
-    }
-
-    @Override
-    public PolicyScope scope() {
-        return settings.common().scope(List.of());
+    public CommonSettings common() {
+        return settings.common();
     }
 
     @Override

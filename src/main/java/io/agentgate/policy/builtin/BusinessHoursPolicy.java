@@ -1,10 +1,8 @@
 package io.agentgate.policy.builtin;
 
-import io.agentgate.agent.AgentProfile;
 import io.agentgate.agent.RiskLevel;
 import io.agentgate.policy.ActionContext;
 import io.agentgate.policy.Enforcement;
-import io.agentgate.policy.PolicyScope;
 import io.agentgate.policy.Severity;
 import io.agentgate.policy.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -121,23 +119,13 @@ public class BusinessHoursPolicy implements BuiltinPolicy {
     }
 
     @Override
-    public Severity severity() {
-        return settings.common().severity();
+    public CommonSettings common() {
+        return settings.common();
     }
 
     @Override
-    public Enforcement enforcement() {
-        return settings.common().enforcement();
-    }
-
-    @Override
-    public PolicyScope scope() {
-        return settings.common().scope(settings.actions());
-    }
-
-    @Override
-    public boolean appliesTo(AgentProfile agent) {
-        return settings.common().appliesTo(agent);
+    public List<String> scopeActions() {
+        return settings.actions();
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.agentgate.policy.builtin;
 
-import io.agentgate.agent.AgentProfile;
 import io.agentgate.policy.ActionContext;
 import io.agentgate.policy.Enforcement;
-import io.agentgate.policy.PolicyScope;
 import io.agentgate.policy.Severity;
 import io.agentgate.policy.Violation;
 import io.agentgate.policy.pii.PiiDetector;
@@ -70,23 +68,13 @@ public class NoPiiExternalPolicy implements BuiltinPolicy {
     }
 
     @Override
-    public Severity severity() {
-        return settings.common().severity();
+    public CommonSettings common() {
+        return settings.common();
     }
 
     @Override
-    public Enforcement enforcement() {
-        return settings.common().enforcement();
-    }
-
-    @Override
-    public PolicyScope scope() {
-        return settings.common().scope(settings.actions());
-    }
-
-    @Override
-    public boolean appliesTo(AgentProfile agent) {
-        return settings.common().appliesTo(agent);
+    public List<String> scopeActions() {
+        return settings.actions();
     }
 
     @Override

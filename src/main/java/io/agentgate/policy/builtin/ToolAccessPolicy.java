@@ -3,7 +3,6 @@ package io.agentgate.policy.builtin;
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.policy.ActionContext;
 import io.agentgate.policy.Enforcement;
-import io.agentgate.policy.PolicyScope;
 import io.agentgate.policy.Severity;
 import io.agentgate.policy.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -47,18 +46,8 @@ public class ToolAccessPolicy implements BuiltinPolicy {
     }
 
     @Override
-    public Severity severity() {
-        return settings.common().severity();
-    }
-
-    @Override
-    public Enforcement enforcement() {
-        return settings.common().enforcement();
-    }
-
-    @Override
-    public PolicyScope scope() {
-        return settings.common().scope(java.util.List.of());
+    public CommonSettings common() {
+        return settings.common();
     }
 
     @Override

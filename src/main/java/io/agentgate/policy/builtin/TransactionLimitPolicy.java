@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.policy.ActionContext;
 import io.agentgate.policy.Enforcement;
-import io.agentgate.policy.PolicyScope;
 import io.agentgate.policy.Severity;
 import io.agentgate.policy.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,18 +58,13 @@ public class TransactionLimitPolicy implements BuiltinPolicy {
     }
 
     @Override
-    public Severity severity() {
-        return settings.common().severity();
+    public CommonSettings common() {
+        return settings.common();
     }
 
     @Override
-    public Enforcement enforcement() {
-        return settings.common().enforcement();
-    }
-
-    @Override
-    public PolicyScope scope() {
-        return settings.common().scope(settings.actions());
+    public List<String> scopeActions() {
+        return settings.actions();
     }
 
     @Override
