@@ -23,6 +23,10 @@ public interface AgentGateConfig {
 
     Audit audit();
 
+    /** Print the API keys of agents the governance file creates (dev and demo); otherwise only their names. */
+    @WithDefault("false")
+    boolean printNewAgentKeys();
+
     /** Optional YAML with agents, users and policies loaded at start. */
     Optional<String> governanceFile();
 

@@ -52,6 +52,10 @@ class RequiredSecretsTest {
                 throw new IllegalStateException("not read by RequiredSecrets");
             }
 
+            public boolean printNewAgentKeys() {
+                return false;
+            }
+
             public Optional<String> governanceFile() {
                 return Optional.empty();
             }

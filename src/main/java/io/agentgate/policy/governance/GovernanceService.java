@@ -9,7 +9,6 @@ import io.agentgate.common.InvalidRequest;
 import io.agentgate.dashboard.AccountService;
 import io.agentgate.policy.PolicyEngine;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -99,7 +98,7 @@ public class GovernanceService {
                     "governance file %s loaded: %d agents, %d users, %d declarative policies", loaded.source(),
                     loaded.agents(), loaded.users(), loaded.policies()));
             if (!loaded.newKeys().isEmpty()) {
-                if (LaunchMode.current() == LaunchMode.DEVELOPMENT) {
+                if (config.printNewAgentKeys()) {
                     line.append("\nnew agents and their API keys (shown only now):");
                     loaded.newKeys().forEach((name, key) -> line.append(String.format("%n  %-20s %s", name, key)));
                 } else {
