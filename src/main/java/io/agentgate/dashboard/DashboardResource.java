@@ -254,7 +254,7 @@ public class DashboardResource {
             return csrfRefused();
         }
         FormAuthenticationMechanism.logout(identity);
-        return Response.seeOther(URI.create("/?loggedOut")).build();
+        return Response.seeOther(URI.create("/?loggedOut=1")).build();
     }
 
     @GET
