@@ -90,6 +90,9 @@ public final class ActionListing {
         }
     }
 
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+
     static final String COLUMNS = "a.id, a.agent_name, a.action, a.status, a.created_at, a.deadline, a.decided_at, "
             + "a.decided_by, a.user_id";
 
@@ -103,12 +106,19 @@ public final class ActionListing {
             sql.append("a.status = ?");
             params.add((status != null ? status : view.statuses().get(0)).name());
         } else {
-            sql.append("a.status IN (").append(String.join(", ", view.statuses().stream().map(s -> "?").toList()))
-                    .append(")");
-            view.statuses().forEach(s -> params.add(s.name()));
-            // decided rows only: lets the (decided_at, id) index serve the order
-            sql.append(" AND a.decided_at IS NOT NULL");
+            // Several statuses (Resolved): every action with a decision time ended PENDING in one of
+            // ActionStatus.FROM_PENDING, so "decided, and not one of the others" is the same set; written that way the
+            // (decided_at, id) index serves range and order, where an IN list would send H2 to the status index and
+            // a sort of every resolved action.
+            List<String> others = ActionStatus.FROM_PENDING.stream().filter(s -> !view.statuses().contains(s))
+                    .map(Enum::name).sorted().toList();
+            sql.append("a.decided_at IS NOT NULL");
+            for (String other : others) {
+                sql.append(" AND a.status <> ?");
+                params.add(other);
+            }
         }
+
         if (filter.agent() != null) {
             sql.append(" AND a.agent_name = ?");
             params.add(filter.agent());
@@ -128,6 +138,11 @@ public final class ActionListing {
         String col = "a." + view.sortColumn();
         String cmp = view.ascending() ? ">" : "<";
         Optional<Cursor> cursor = Cursor.decode(after);
+        // A range on the sort column, from the cursor (or from the first possible value): the index on
+        // (status, sort column, id) then seeks straight to the page instead of reading the pages before it, and the
+        // planner prefers it over an index that would need a sort. Rows without the sort value are never listed.
+        sql.append(" AND ").append(col).append(view.ascending() ? " >= ?" : " <= ?");
+        params.add(odt(cursor.map(Cursor::key).orElse(view.ascending() ? EARLIEST : LATEST)));
         if (cursor.isPresent()) {
             OffsetDateTime key = odt(cursor.get().key());
             sql.append(" AND (").append(col).append(' ').append(cmp).append(" ? OR (").append(col)
@@ -137,7 +152,16 @@ public final class ActionListing {
             params.add(cursor.get().id());
         }
         String dir = view.ascending() ? "ASC" : "DESC";
-        sql.append(" ORDER BY ").append(col).append(' ').append(dir).append(", a.id ").append(dir)
+        // The columns held equal come first in ORDER BY, as in the index (agent, status, sort column, id): the same
+        // order, and H2 then reads it from the index instead of sorting every match
+        sql.append(" ORDER BY ");
+        if (filter.agent() != null) {
+            sql.append("a.agent_name ").append(dir).append(", ");
+        }
+        if (status != null || view.statuses().size() == 1) {
+            sql.append("a.status ").append(dir).append(", ");
+        }
+        sql.append(col).append(' ').append(dir).append(", a.id ").append(dir)
                 .append(" FETCH FIRST ? ROWS ONLY");
         params.add(size + 1);
 

@@ -110,6 +110,8 @@ class DashboardBrowserTest {
     @Order(2)
     void aPendingActionIsListedWithItsTriggeringViolation() throws Exception {
         login(Sessions.ALICE, Sessions.ALICE_PASSWORD);
+        assertTrue(driver.getCurrentUrl().endsWith("/dashboard/pending"), "back where the login was asked for");
+        driver.get(url("/dashboard"));
         Browser.screenshot(driver, "02-overview");
         Browser.assertAccessible(driver, "overview");
         driver.get(url("/dashboard/pending?agent=" + agentName));
