@@ -99,7 +99,7 @@ public class LinkService {
         try {
             tally = quorum.cast(link.actionId(), link.approver(), link.intent().decision(), VoteChannel.MAIL, comment,
                     link.nonce());
-        } catch (ActionNotPending | NotAnApprover | AlreadyVoted lost) {
+        } catch (ActionNotPending | NotAnApprover | AlreadyVoted | SelfApproval lost) {
             // a concurrent vote, decision or timeout got there between the check above and the row lock
             ActionDetail now = detail(link);
             precheck(link, now, summary(now));
@@ -172,6 +172,12 @@ public class LinkService {
         if (!detail.approvers().contains(link.approver())) {
             throw new LinkRefused(Refusal.NOT_APPROVER, "You are not (or no longer) among this action's approvers. "
                     + "Nothing was decided.", summary);
+        }
+        if (link.intent().decision() == ActionStatus.APPROVED
+                && SelfApproval.isOwnRequest(detail.userId(), link.approver())) {
+            throw new LinkRefused(Refusal.SELF_APPROVAL, "This action was requested on your behalf (" + detail.userId()
+                    + "), so someone else has to approve it: no one approves their own request (four eyes). You may "
+                    + "still reject it. Nothing was decided.", summary);
         }
         if (own.isPresent()) {
             throw new LinkRefused(Refusal.VOTED, "You already voted " + word(own.get().decision) + " at "

@@ -56,6 +56,7 @@ public class Quorum {
      * @throws ActionNotPending when the action already ended (the transaction still commits a timeout it found due)
      * @throws NotAnApprover    when a MAIL or DASHBOARD voter is not among the action's approvers
      * @throws AlreadyVoted     when this approver (or this link) already voted
+     * @throws SelfApproval     when the approver is the person the action was requested for (four eyes)
      */
     @Transactional(dontRollbackOn = ActionNotPending.class)
     public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
@@ -66,6 +67,9 @@ public class Quorum {
         PendingAction action = gate.lockPending(actionId);
         if (channel != VoteChannel.API && !action.approvers().contains(approver)) {
             throw new NotAnApprover(actionId);
+        }
+        if (decision == ActionStatus.APPROVED && SelfApproval.isOwnRequest(action.userId(), approver)) {
+            throw new SelfApproval(actionId, approver);
         }
         if (nonce != null) {
             Vote.byNonce(nonce).ifPresent(used -> {

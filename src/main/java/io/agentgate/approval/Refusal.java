@@ -7,6 +7,7 @@ public enum Refusal {
     BAD_COMMENT(400, "The comment is too long"),
     FOREIGN(403, "This link belongs to someone or something else"),
     NOT_APPROVER(403, "You are not an approver of this action"),
+    SELF_APPROVAL(403, "You cannot approve your own request"),
     UNKNOWN_ACTION(404, "No such action"),
     USED(409, "This link was already used"),
     VOTED(409, "You already voted on this action"),

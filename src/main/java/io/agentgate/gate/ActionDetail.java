@@ -10,9 +10,10 @@ import java.util.UUID;
  * snapshotted at submission. Not part of the agent API (it names the approvers).
  *
  * @param context the agent's JSON context as submitted
+ * @param userId  the person on whose behalf the agent asked, if it said (nobody approves their own request)
  */
 public record ActionDetail(ActionView view, String context, String toolName, List<String> approvers,
-        int requiredApprovals) {
+        int requiredApprovals, String userId) {
 
     public UUID id() {
         return view.id();
@@ -35,6 +36,7 @@ public record ActionDetail(ActionView view, String context, String toolName, Lis
     }
 
     static ActionDetail of(Action a, List<Violation> violations) {
-        return new ActionDetail(ActionView.of(a, violations), a.context, a.toolName, a.approvers, a.requiredApprovals);
+        return new ActionDetail(ActionView.of(a, violations), a.context, a.toolName, a.approvers, a.requiredApprovals,
+                a.userId);
     }
 }

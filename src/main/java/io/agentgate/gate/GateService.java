@@ -276,7 +276,7 @@ public class GateService {
         // the lock stays with the transaction; the entity goes, so later reads see the conditional UPDATE's result
         Action.getEntityManager().detach(action);
         return new PendingAction(action.id, action.agentName, action.approvers, action.requiredApprovals,
-                action.deadline, now);
+                action.deadline, action.userId, now);
     }
 
     /** Ends an action locked by {@link #lockPending} with a person's decision (the quorum was met, or a reject). */

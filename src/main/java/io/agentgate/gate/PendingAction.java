@@ -8,8 +8,9 @@ import java.util.UUID;
  * A pending action whose row the current transaction holds locked (SELECT ... FOR UPDATE): nobody else can vote on,
  * decide, cancel or time it out until this transaction ends.
  *
+ * @param userId the person on whose behalf the agent asked (the request's {@code userId}), or null
  * @param now the instant the lock was taken and the deadline checked; a decision in this transaction uses it
  */
 public record PendingAction(UUID id, String agent, List<String> approvers, int requiredApprovals, Instant deadline,
-        Instant now) {
+        String userId, Instant now) {
 }

@@ -1,0 +1,248 @@
+package io.agentgate.dashboard;
+
+import io.agentgate.gate.ActionStatus;
+import io.agentgate.policy.Enforcement;
+import io.agentgate.policy.Severity;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The SQL behind the dashboard's action lists, on a plain JDBC connection (the same statements on H2 and PostgreSQL;
+ * the benchmark runs them outside the application). Every list reads one index range in display order and stops after
+ * a page (keyset paging on (sort column, id): no OFFSET, so page 1000 costs what page 1 costs); the violations of a
+ * page come in one more query.
+ */
+public final class ActionListing {
+
+    private ActionListing() {
+    }
+
+    /** What a list is narrowed to; null or blank means no filter. */
+    public record Filter(String agent, String policy, ActionStatus status, String text) {
+
+        public static final Filter NONE = new Filter(null, null, null, null);
+
+        public Filter {
+            agent = blankToNull(agent);
+            policy = blankToNull(policy);
+            text = blankToNull(text);
+        }
+
+        public boolean any() {
+            return agent != null || policy != null || status != null || text != null;
+        }
+    }
+
+    /** One violation as listed. */
+    public record ViolationRow(String policy, Severity severity, Enforcement enforcement, String reason) {
+    }
+
+    /** One action as listed, with every violation recorded for it. */
+    public record Row(UUID id, String agent, String action, ActionStatus status, Instant createdAt, Instant deadline,
+            Instant decidedAt, String decidedBy, String userId, List<ViolationRow> violations) {
+
+        /** The violations that sent it to a person (enforcement review), else all of them. */
+        public List<ViolationRow> triggering() {
+            List<ViolationRow> review = violations.stream().filter(v -> v.enforcement() == Enforcement.REVIEW).toList();
+            return review.isEmpty() ? violations : review;
+        }
+    }
+
+    /** A page of rows and the cursor of the next page (null on the last). */
+    public record Page(List<Row> rows, String next) {
+    }
+
+    /** Position after the last row of a page: its sort value and id. */
+    record Cursor(Instant key, UUID id) {
+
+        String encode() {
+            String raw = key.getEpochSecond() + "." + key.getNano() + "." + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
+        }
+
+        /** The cursor in a URL, or empty when it is absent or not one of ours (then the list starts at the top). */
+        static Optional<Cursor> decode(String value) {
+            if (value == null || value.isBlank() || value.length() > 200) {
+                return Optional.empty();
+            }
+            try {
+                String[] p = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.US_ASCII).split("\\.");
+                return Optional.of(new Cursor(Instant.ofEpochSecond(Long.parseLong(p[0]), Long.parseLong(p[1])),
+                        UUID.fromString(p[2])));
+            } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+
+    static final String COLUMNS = "a.id, a.agent_name, a.action, a.status, a.created_at, a.deadline, a.decided_at, "
+            + "a.decided_by, a.user_id";
+
+    /** One page of a list; {@code after} is the cursor of the previous page's end, or null for the first. */
+    public static Page page(Connection c, ListView view, Filter filter, String after, int size) throws SQLException {
+        List<Object> params = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS).append(" FROM action a WHERE ");
+        ActionStatus status = filter.status() != null && view.statuses().contains(filter.status()) ? filter.status()
+                : null;
+        if (status != null || view.statuses().size() == 1) {
+            sql.append("a.status = ?");
+            params.add((status != null ? status : view.statuses().get(0)).name());
+        } else {
+            // Several statuses (Resolved): every action with a decision time ended PENDING in one of
+            // ActionStatus.FROM_PENDING, so "decided, and not one of the others" is the same set; written that way the
+            // (decided_at, id) index serves range and order, where an IN list would send H2 to the status index and
+            // a sort of every resolved action.
+            List<String> others = ActionStatus.FROM_PENDING.stream().filter(s -> !view.statuses().contains(s))
+                    .map(Enum::name).sorted().toList();
+            sql.append("a.decided_at IS NOT NULL");
+            for (String other : others) {
+                sql.append(" AND a.status <> ?");
+                params.add(other);
+            }
+        }
+
+        if (filter.agent() != null) {
+            sql.append(" AND a.agent_name = ?");
+            params.add(filter.agent());
+        }
+        if (filter.policy() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM violation v WHERE v.action_id = a.id AND v.policy = ?)");
+            params.add(filter.policy());
+        }
+        if (filter.text() != null) {
+            String like = "%" + escapeLike(filter.text().toLowerCase(Locale.ROOT)) + "%";
+            sql.append(" AND (LOWER(a.action) LIKE ? ESCAPE '\\' OR LOWER(a.user_id) LIKE ? ESCAPE '\\'"
+                    + " OR LOWER(a.decided_by) LIKE ? ESCAPE '\\' OR LOWER(a.session_id) LIKE ? ESCAPE '\\')");
+            for (int i = 0; i < 4; i++) {
+                params.add(like);
+            }
+        }
+        String col = "a." + view.sortColumn();
+        String cmp = view.ascending() ? ">" : "<";
+        Optional<Cursor> cursor = Cursor.decode(after);
+        // A range on the sort column, from the cursor (or from the first possible value): the index on
+        // (status, sort column, id) then seeks straight to the page instead of reading the pages before it, and the
+        // planner prefers it over an index that would need a sort. Rows without the sort value are never listed.
+        sql.append(" AND ").append(col).append(view.ascending() ? " >= ?" : " <= ?");
+        params.add(odt(cursor.map(Cursor::key).orElse(view.ascending() ? EARLIEST : LATEST)));
+        if (cursor.isPresent()) {
+            OffsetDateTime key = odt(cursor.get().key());
+            sql.append(" AND (").append(col).append(' ').append(cmp).append(" ? OR (").append(col)
+                    .append(" = ? AND a.id ").append(cmp).append(" ?))");
+            params.add(key);
+            params.add(key);
+            params.add(cursor.get().id());
+        }
+        String dir = view.ascending() ? "ASC" : "DESC";
+        // The columns held equal come first in ORDER BY, as in the index (agent, status, sort column, id): the same
+        // order, and H2 then reads it from the index instead of sorting every match
+        sql.append(" ORDER BY ");
+        if (filter.agent() != null) {
+            sql.append("a.agent_name ").append(dir).append(", ");
+        }
+        if (status != null || view.statuses().size() == 1) {
+            sql.append("a.status ").append(dir).append(", ");
+        }
+        sql.append(col).append(' ').append(dir).append(", a.id ").append(dir)
+                .append(" FETCH FIRST ? ROWS ONLY");
+        params.add(size + 1);
+
+        List<Row> rows = new ArrayList<>(size + 1);
+        try (PreparedStatement ps = prepare(c, sql.toString(), params); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(row(rs, List.of()));
+            }
+        }
+        String next = null;
+        if (rows.size() > size) {
+            rows = rows.subList(0, size);
+            Row last = rows.get(size - 1);
+            Instant key = view.ascending() ? last.deadline() : last.decidedAt();
+            next = new Cursor(key, last.id()).encode();
+        }
+        return new Page(withViolations(c, rows), next);
+    }
+
+    /** The rows with their violations, fetched for the whole page in one query. */
+    static List<Row> withViolations(Connection c, List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Map<UUID, List<ViolationRow>> byAction = violations(c, rows.stream().map(Row::id).toList());
+        return rows.stream().map(r -> new Row(r.id(), r.agent(), r.action(), r.status(), r.createdAt(), r.deadline(),
+                r.decidedAt(), r.decidedBy(), r.userId(), byAction.getOrDefault(r.id(), List.of()))).toList();
+    }
+
+    static Map<UUID, List<ViolationRow>> violations(Connection c, Collection<UUID> ids) throws SQLException {
+        Map<UUID, List<ViolationRow>> byAction = new LinkedHashMap<>();
+        String marks = String.join(", ", ids.stream().map(i -> "?").toList());
+        try (PreparedStatement ps = prepare(c, "SELECT action_id, policy, severity, enforcement, reason FROM violation "
+                + "WHERE action_id IN (" + marks + ") ORDER BY id", new ArrayList<>(ids));
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                byAction.computeIfAbsent(rs.getObject(1, UUID.class), k -> new ArrayList<>())
+                        .add(new ViolationRow(rs.getString(2), Severity.valueOf(rs.getString(3)),
+                                Enforcement.valueOf(rs.getString(4)), rs.getString(5)));
+            }
+        }
+        return byAction;
+    }
+
+    static Row row(ResultSet rs, List<ViolationRow> violations) throws SQLException {
+        return new Row(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                ActionStatus.valueOf(rs.getString(4)), instant(rs, 5), instant(rs, 6), instant(rs, 7), rs.getString(8),
+                rs.getString(9), violations);
+    }
+
+    static PreparedStatement prepare(Connection c, String sql, List<Object> params) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            for (int i = 0; i < params.size(); i++) {
+                Object p = params.get(i);
+                if (p instanceof Instant instant) {
+                    p = odt(instant);
+                }
+                ps.setObject(i + 1, p);
+            }
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
+        }
+    }
+
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static OffsetDateTime odt(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    static String escapeLike(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

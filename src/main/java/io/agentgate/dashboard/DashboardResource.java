@@ -1,0 +1,330 @@
+package io.agentgate.dashboard;
+
+import io.agentgate.agent.AgentProfile;
+import io.agentgate.agent.AgentService;
+import io.agentgate.approval.SecurePage;
+import io.agentgate.common.NotFound;
+import io.agentgate.gate.ActionStatus;
+import io.agentgate.policy.Severity;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Multi;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The reviewer dashboard's pages. Every path needs a session (quarkus.http.auth.permission.dashboard); deciding needs
+ * the approver or admin role and, per action, being one of its approvers. Forms carry a CSRF token.
+ */
+@Path("/dashboard")
+@Produces(MediaType.TEXT_HTML)
+@SecurePage
+@Tag(name = "Dashboard", description = "Reviewer pages (HTML, form login)")
+public class DashboardResource {
+
+    @Inject
+    DashboardFrames frames;
+
+    @Inject
+    DashboardQueries queries;
+
+    @Inject
+    DashboardDecisions decisions;
+
+    @Inject
+    DashboardSettings settings;
+
+    @Inject
+    AgentService agents;
+
+    @Inject
+    AccountService accounts;
+
+    @Inject
+    LiveUpdates live;
+
+    @Inject
+    SecurityIdentity identity;
+
+    /** An agent as the agents page shows it. */
+    public record AgentCard(AgentProfile agent, DashboardQueries.AgentActivity activity) {
+    }
+
+    /** A dashboard account as the users page shows it. */
+    public record UserRow(String email, List<String> roles, java.time.Instant createdAt) {
+    }
+
+    /** The filter form's choices and the current values. */
+    public record FilterForm(List<String> agents, List<String> policies, List<ActionStatus> statuses,
+            ActionListing.Filter current) {
+    }
+
+    @CheckedTemplate(basePath = "dashboard")
+    static class Pages {
+        static native TemplateInstance overview(Frame frame, DashboardQueries.Overview overview);
+
+        static native TemplateInstance list(Frame frame, ListView view, List<ListView> views,
+                Map<ListView, Long> counts, FilterForm form, ActionListing.Page page, String firstUrl,
+                String nextUrl);
+
+        static native TemplateInstance action(Frame frame, DashboardQueries.ActionRecord record,
+                DashboardDecisions.Controls controls, DashboardDecisions.Outcome outcome);
+
+        static native TemplateInstance violations(Frame frame, DashboardQueries.ViolationStats stats, int days,
+                String policy, String severity, String agent, List<String> policies, List<String> agents);
+
+        static native TemplateInstance agents(Frame frame, List<AgentCard> cards);
+
+        static native TemplateInstance agent(Frame frame, AgentCard card, List<ActionListing.Row> recent);
+
+        static native TemplateInstance users(Frame frame, List<UserRow> users, String message, boolean failed,
+                String email);
+
+        static native TemplateInstance problem(Frame frame, int status, String title, String detail);
+    }
+
+    @GET
+    @Operation(summary = "Overview: pending, timed out, violations, time to decision, closest deadlines")
+    public TemplateInstance overview() {
+        return Pages.overview(frames.frame("/dashboard"), queries.overview());
+    }
+
+    @GET
+    @Path("{view:pending|timed-out|resolved}")
+    @Operation(summary = "Pending, Timed out or Resolved actions with their violations; filters and keyset paging")
+    public TemplateInstance list(@PathParam("view") String slug, @RestQuery String agent, @RestQuery String policy,
+            @RestQuery String status, @RestQuery String q, @RestQuery String after) {
+        ListView view = ListView.bySlug(slug).orElseThrow();
+        ActionStatus wanted = parseStatus(status).filter(s -> view.statuses().contains(s)).orElse(null);
+        ActionListing.Filter filter = new ActionListing.Filter(agent, policy, wanted, q);
+        ActionListing.Page page = queries.list(view, filter, after, settings.pageSize());
+        List<String> agentNames = agents.list().stream().map(a -> a.name).sorted().toList();
+        FilterForm form = new FilterForm(agentNames, queries.policyNames(),
+                view.statuses().size() > 1 ? view.statuses() : List.of(), filter);
+        String first = url(view.path(), filter, null);
+        String next = page.next() == null ? null : url(view.path(), filter, page.next());
+        return Pages.list(frames.frame(view.path()), view, Arrays.asList(ListView.values()), queries.tabCounts(), form,
+                page, after == null || after.isBlank() ? null : first, next);
+    }
+
+    @GET
+    @Path("actions/{id}")
+    @Operation(summary = "One action: context, violations, approval timeline, mails, audit events; decide")
+    public TemplateInstance action(@PathParam("id") UUID id, @RestQuery String done) {
+        DashboardQueries.ActionRecord record = queries.action(id).orElseThrow(() -> new NotFound("No action " + id));
+        DashboardDecisions.Outcome outcome = done == null ? null : switch (done) {
+            case "decided" -> new DashboardDecisions.Outcome(200, "Your vote decided it: the action is now "
+                    + record.row().status() + ".", true);
+            case "voted" -> new DashboardDecisions.Outcome(200, "Your approval is recorded: " + record.approvals()
+                    + " of " + record.requiredApprovals() + " approvals so far.", false);
+            default -> null;
+        };
+        return Pages.action(frames.frame(null), record, decisions.controls(record, frames.viewer()), outcome);
+    }
+
+    @POST
+    @Path("actions/{id}/decision")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(summary = "Approve or reject an action (a DASHBOARD vote); CSRF token required")
+    public Response decide(@PathParam("id") UUID id, @RestForm String decision, @RestForm String comment,
+            @RestForm(CsrfTokens.FIELD) String csrf) {
+        if (!frames.csrfValid(csrf)) {
+            return csrfRefused();
+        }
+        ActionStatus wanted = parseStatus(decision).orElse(null);
+        DashboardDecisions.Outcome outcome = decisions.decide(id, frames.viewer(), wanted, comment);
+        if (outcome.ok()) {
+            // post/redirect/get: a reload does not post again
+            return Response.seeOther(URI.create("/dashboard/actions/" + id + "?done="
+                    + (outcome.decided() ? "decided" : "voted"))).build();
+        }
+        Optional<DashboardQueries.ActionRecord> record = queries.action(id);
+        if (record.isEmpty()) {
+            return page(404, Pages.problem(frames.frame(null), 404, "No such action", "There is no action " + id + "."));
+        }
+        return page(outcome.status(), Pages.action(frames.frame(null), record.get(),
+                decisions.controls(record.get(), frames.viewer()), outcome));
+    }
+
+    @GET
+    @Path("violations")
+    @Operation(summary = "Violations by policy, severity, agent and day, and the latest ones")
+    public TemplateInstance violations(@RestQuery String days, @RestQuery String policy, @RestQuery String severity,
+            @RestQuery String agent) {
+        int window = switch (days == null ? "" : days) {
+            case "1" -> 1;
+            case "30" -> 30;
+            default -> 7;
+        };
+        Severity sev = null;
+        if (severity != null && !severity.isBlank()) {
+            try {
+                sev = Severity.valueOf(severity.strip().toUpperCase());
+            } catch (IllegalArgumentException e) {
+                sev = null;
+            }
+        }
+        List<String> agentNames = agents.list().stream().map(a -> a.name).sorted().toList();
+        return Pages.violations(frames.frame("/dashboard/violations"), queries.violations(window, policy, sev, agent),
+                window, blank(policy), sev == null ? null : sev.name(), blank(agent), queries.policyNames(),
+                agentNames);
+    }
+
+    @GET
+    @Path("agents")
+    @Operation(summary = "Agents: risk, capabilities, limits, approval rule and activity")
+    public TemplateInstance agents() {
+        Map<String, DashboardQueries.AgentActivity> activity = queries.agentActivity();
+        List<AgentCard> cards = agents.list().stream().map(a -> a.profile())
+                .sorted(java.util.Comparator.comparing((AgentProfile p) -> p.riskLevel()).reversed()
+                        .thenComparing(AgentProfile::name))
+                .map(p -> new AgentCard(p, activity.getOrDefault(p.name(), new DashboardQueries.AgentActivity(0, 0, 0))))
+                .toList();
+        return Pages.agents(frames.frame("/dashboard/agents"), cards);
+    }
+
+    @GET
+    @Path("agents/{name}")
+    @Operation(summary = "One agent and its recent actions")
+    public TemplateInstance agent(@PathParam("name") String name) {
+        AgentProfile profile = agents.get(name).profile();
+        var activity = queries.agentActivity().getOrDefault(name, new DashboardQueries.AgentActivity(0, 0, 0));
+        return Pages.agent(frames.frame("/dashboard/agents"), new AgentCard(profile, activity),
+                queries.recentActions(name, 20));
+    }
+
+    @GET
+    @Path("users")
+    @RolesAllowed(Viewer.ADMIN)
+    @Operation(summary = "Dashboard accounts (admin)")
+    public TemplateInstance users() {
+        return Pages.users(frames.frame("/dashboard/users"), users(accounts), null, false, null);
+    }
+
+    @POST
+    @Path("users")
+    @RolesAllowed(Viewer.ADMIN)
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(summary = "Create a dashboard account (admin); CSRF token required")
+    public Response createUser(@RestForm String email, @RestForm String password, @RestForm List<String> roles,
+            @RestForm(CsrfTokens.FIELD) String csrf) {
+        if (!frames.csrfValid(csrf)) {
+            return csrfRefused();
+        }
+        try {
+            Account created = accounts.create(email, password, roles, frames.viewer().email());
+            return page(201, Pages.users(frames.frame("/dashboard/users"), users(accounts), "Created " + created.email
+                    + " (" + created.roles.replace(",", ", ") + ").", false, null));
+        } catch (io.agentgate.common.DomainException e) {
+            return page(e.status(), Pages.users(frames.frame("/dashboard/users"), users(accounts), e.getMessage(), true,
+                    email));
+        }
+    }
+
+    @POST
+    @Path("logout")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(summary = "Log out: ends the session cookie")
+    public Response logout(@RestForm(CsrfTokens.FIELD) String csrf) {
+        if (!frames.csrfValid(csrf)) {
+            return csrfRefused();
+        }
+        FormAuthenticationMechanism.logout(identity);
+        return Response.seeOther(URI.create("/?loggedOut=1")).build();
+    }
+
+    @GET
+    @Path("events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Live updates for open pages (Server-Sent Events): submitted and decided actions")
+    public Multi<LiveUpdates.LiveEvent> events() {
+        return live.stream();
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFound e) {
+        return page(404, Pages.problem(frames.frame(null), 404, "Not found", e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return page(403, Pages.problem(frames.frame(null), 403, "Not for your role",
+                "This page is for admins. You are logged in as " + frames.viewer().email() + " ("
+                        + frames.viewer().roleName() + ")."));
+    }
+
+    private Response csrfRefused() {
+        return page(403, Pages.problem(frames.frame(null), 403, "Form expired",
+                "The form was sent without its security token (or with another session's), so nothing was changed. "
+                        + "Go back, reload the page and try again."));
+    }
+
+    private static Response page(int status, TemplateInstance page) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(page.render()).build();
+    }
+
+    private static List<UserRow> users(AccountService accounts) {
+        return accounts.list().stream().map(a -> new UserRow(a.email, a.roleList(), a.createdAt)).toList();
+    }
+
+    private static Optional<ActionStatus> parseStatus(String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ActionStatus.valueOf(value.strip().toUpperCase()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    /** A list's URL with its filters (and cursor), every value encoded. */
+    static String url(String path, ActionListing.Filter filter, String after) {
+        UriBuilder b = UriBuilder.fromPath(path);
+        if (filter.agent() != null) {
+            b.queryParam("agent", filter.agent());
+        }
+        if (filter.policy() != null) {
+            b.queryParam("policy", filter.policy());
+        }
+        if (filter.status() != null) {
+            b.queryParam("status", filter.status().name());
+        }
+        if (filter.text() != null) {
+            b.queryParam("q", filter.text());
+        }
+        if (after != null) {
+            b.queryParam("after", after);
+        }
+        return b.build().toString();
+    }
+}

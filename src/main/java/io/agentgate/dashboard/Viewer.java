@@ -1,0 +1,32 @@
+package io.agentgate.dashboard;
+
+import io.quarkus.security.identity.SecurityIdentity;
+
+/** The person using the dashboard: their email (the login) and roles. */
+public record Viewer(String email, boolean approver, boolean admin) {
+
+    public static final String VIEWER = "viewer";
+    public static final String APPROVER = "approver";
+    public static final String ADMIN = "admin";
+
+    static Viewer of(SecurityIdentity identity) {
+        return new Viewer(identity.getPrincipal().getName(), identity.hasRole(APPROVER), identity.hasRole(ADMIN));
+    }
+
+    /** Whether the roles allow deciding actions (the action itself may still refuse: approvers, four eyes). */
+    public boolean mayDecide() {
+        return approver || admin;
+    }
+
+    public boolean has(String role) {
+        return switch (role) {
+            case ADMIN -> admin;
+            case APPROVER -> approver || admin;
+            default -> true;
+        };
+    }
+
+    public String roleName() {
+        return admin ? ADMIN : approver ? APPROVER : VIEWER;
+    }
+}

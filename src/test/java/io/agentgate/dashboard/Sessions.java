@@ -1,0 +1,60 @@
+package io.agentgate.dashboard;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A logged-in browser as RestAssured sees it: the session and CSRF cookies, and the CSRF token of the forms. */
+final class Sessions {
+
+    static final String ALICE = "alice@example.com";
+    static final String ALICE_PASSWORD = "alice-demo-password";
+    static final String ADMIN = "admin@example.com";
+    static final String ADMIN_PASSWORD = "admin-demo-password";
+    static final String VIEWER = "viewer@example.com";
+    static final String VIEWER_PASSWORD = "viewer-demo-password";
+
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    final Map<String, String> cookies = new HashMap<>();
+    final String csrf;
+
+    private Sessions(Map<String, String> cookies) {
+        this.cookies.putAll(cookies);
+        Response overview = request().get("/dashboard");
+        assertEquals(200, overview.statusCode(), overview.asString());
+        this.cookies.putAll(overview.cookies());
+        Matcher m = CSRF.matcher(overview.asString());
+        this.csrf = m.find() ? m.group(1) : null;
+        assertNotNull(csrf, "the page carries a CSRF token");
+    }
+
+    /** The form POST of the login page. */
+    static Response postLogin(String email, String password) {
+        return given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
+                .formParam("j_username", email).formParam("j_password", password).post("/j_security_check");
+    }
+
+    static Sessions login(String email, String password) {
+        Response r = postLogin(email, password);
+        assertEquals(302, r.statusCode());
+        String session = r.cookie("agentgate-session");
+        assertNotNull(session, "login of " + email + " sets the session cookie; Location " + r.header("Location"));
+        return new Sessions(Map.of("agentgate-session", session));
+    }
+
+    RequestSpecification request() {
+        return given().redirects().follow(false).cookies(cookies);
+    }
+
+    RequestSpecification form() {
+        return request().contentType("application/x-www-form-urlencoded");
+    }
+}
