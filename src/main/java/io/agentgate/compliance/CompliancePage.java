@@ -1,5 +1,10 @@
 package io.agentgate.compliance;
 
+import io.agentgate.dashboard.CsrfTokens;
+import io.agentgate.dashboard.DashboardFrames;
+import io.agentgate.dashboard.DashboardSection;
+import io.agentgate.dashboard.Frame;
+import jakarta.enterprise.context.ApplicationScoped;
 import io.agentgate.approval.SecurePage;
 import io.agentgate.common.InvalidRequest;
 import io.quarkus.qute.CheckedTemplate;
@@ -25,9 +30,10 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 /**
  * The printable compliance pages of the dashboard: the overall checklist, and per agent the EU AI Act report, its
- * checklist and (for admins) the record form. Server-rendered, escaped, no script.
+ * checklist and (for admins) the CSRF-protected record form. Server-rendered and escaped; under {@code /dashboard}, so
+ * they take the dashboard's login and session.
  */
-@Path("/compliance")
+@Path("/dashboard/compliance")
 @Produces(MediaType.TEXT_HTML)
 @RolesAllowed({ "viewer", "approver", "admin" })
 @SecurePage
@@ -35,6 +41,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class CompliancePage {
 
     static final String ADMIN = "admin";
+    static final String PATH = "/dashboard/compliance";
 
     @Inject
     ComplianceService compliance;
@@ -42,12 +49,34 @@ public class CompliancePage {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    DashboardFrames frames;
+
+    /** The Compliance entry of the dashboard's navigation. */
+    @ApplicationScoped
+    static class Section implements DashboardSection {
+        @Override
+        public String path() {
+            return PATH;
+        }
+
+        @Override
+        public String label() {
+            return "Compliance";
+        }
+
+        @Override
+        public int order() {
+            return 70;
+        }
+    }
+
     @CheckedTemplate(basePath = "compliance")
     static class Pages {
-        static native TemplateInstance overview(Checklist checklist);
+        static native TemplateInstance overview(Frame frame, Checklist checklist);
 
-        static native TemplateInstance agent(ComplianceReport report, Checklist checklist, RecordForm form,
-                boolean canEdit, boolean saved);
+        static native TemplateInstance agent(Frame frame, ComplianceReport report, Checklist checklist,
+                RecordForm form, boolean canEdit, boolean saved);
     }
 
     @GET
@@ -56,7 +85,7 @@ public class CompliancePage {
     @APIResponse(responseCode = "401", description = "Not signed in")
     @APIResponse(responseCode = "403", description = "No dashboard role")
     public TemplateInstance overview() {
-        return Pages.overview(compliance.checklist());
+        return Pages.overview(frames.frame(PATH), compliance.checklist());
     }
 
     @GET
@@ -82,6 +111,11 @@ public class CompliancePage {
     @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "404", description = "No such agent")
     public Response store(@PathParam("agent") String agent, MultivaluedMap<String, String> form) {
+        if (!frames.csrfValid(form.getFirst(CsrfTokens.FIELD))) {
+            return Response.status(403).type(MediaType.TEXT_PLAIN_TYPE)
+                    .entity("The form has expired or did not come from this dashboard; reload the page and try again.")
+                    .build();
+        }
         ComplianceRequest record = RecordForm.parse(form);
         try {
             compliance.store(agent, record, identity.getPrincipal().getName());
@@ -89,7 +123,7 @@ public class CompliancePage {
             return Response.status(400).type(MediaType.TEXT_HTML_TYPE)
                     .entity(agentPage(agent, record, e.errors(), false).render()).build();
         }
-        return Response.seeOther(URI.create("/compliance/" + agent + "?saved=true")).build();
+        return Response.seeOther(URI.create(PATH + "/" + agent + "?saved=true")).build();
     }
 
     @GET
@@ -126,6 +160,7 @@ public class CompliancePage {
         boolean canEdit = identity.hasRole(ADMIN);
         ComplianceRequest shown = submitted != null ? submitted
                 : compliance.record(agent).map(ComplianceService.StoredRecord::record).orElse(null);
-        return Pages.agent(report, compliance.checklist(agent), RecordForm.of(shown, errors), canEdit, saved);
+        return Pages.agent(frames.frame(PATH), report, compliance.checklist(agent), RecordForm.of(shown, errors),
+                canEdit, saved);
     }
 }

@@ -1,5 +1,6 @@
 package io.agentgate.compliance;
 
+import io.agentgate.dashboard.Sessions;
 import static io.agentgate.Api.admin;
 import static io.agentgate.Api.uniqueName;
 import static io.restassured.RestAssured.given;
@@ -36,7 +37,8 @@ class CompliancePageTest {
         body.put("technicalDocumentation", Map.of("met", true, "evidence", "<script>alert('x')</script> & more"));
         admin().body(body).put("/api/v1/agents/" + name + "/compliance").then().statusCode(200);
 
-        String html = given().auth().oauth2(Api.ADMIN_TOKEN).get("/compliance/" + name).then().statusCode(200)
+        Sessions admin = Sessions.login(Sessions.ADMIN, Sessions.ADMIN_PASSWORD);
+        String html = admin.request().get("/dashboard/compliance/" + name).then().statusCode(200)
                 .contentType(ContentType.HTML)
                 .header("Content-Security-Policy", equalTo("default-src 'self'; frame-ancestors 'none'; "
                         + "form-action 'self'; base-uri 'none'"))
@@ -51,13 +53,15 @@ class CompliancePageTest {
         assertTrue(html.contains("Score <strong>7/7</strong>"), html);
         assertFalse(html.contains("<script>"), "declared text is escaped");
         assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more"), html);
-        assertTrue(html.contains("<form method=\"post\" action=\"/compliance/" + name + "\">"), "admin gets the form");
+        assertTrue(html.contains("<form method=\"post\" action=\"/dashboard/compliance/" + name + "\">"),
+                "admin gets the form");
+        assertTrue(html.contains("href=\"/dashboard/compliance\" aria-current=\"page\">Compliance</a>"),
+                "in the dashboard's navigation");
         assertTrue(html.contains("name=\"riskManagement.met\" value=\"true\" checked"), "form shows the record");
-        assertTrue(html.contains("/compliance/" + name + "/report.md"));
+        assertTrue(html.contains("/dashboard/compliance/" + name + "/report.md"));
 
-        given().auth().oauth2(Api.ADMIN_TOKEN).get("/css/compliance.css").then().statusCode(200)
-                .body(containsString("@media print"));
-        given().auth().oauth2(Api.ADMIN_TOKEN).get("/compliance/" + name + "/report.md").then().statusCode(200)
+        given().get("/css/compliance.css").then().statusCode(200).body(containsString("@media print"));
+        admin.request().get("/dashboard/compliance/" + name + "/report.md").then().statusCode(200)
                 .contentType(containsString("text/markdown")).body(containsString("### Art. 12 Record-keeping"));
     }
 
@@ -65,9 +69,9 @@ class CompliancePageTest {
     void viewersGetTheReportWithoutTheForm() {
         String name = ComplianceReportTest.actingAgent(Records.highAgent(uniqueName("viewer"), false));
         ComplianceReport report = compliance.report(name);
-        String html = CompliancePage.Pages.agent(report, compliance.checklist(name), RecordForm.of(null, List.of()),
-                false, false).render();
-        assertFalse(html.contains("<form"), html);
+        String html = Sessions.login(Sessions.VIEWER, Sessions.VIEWER_PASSWORD).request()
+                .get("/dashboard/compliance/" + name).then().statusCode(200).extract().asString();
+        assertFalse(html.contains("action=\"/dashboard/compliance/" + name + "\""), "no record form for viewers");
         assertTrue(html.contains("not compliant"));
         assertTrue(html.contains("no compliance record stored for this agent"));
         assertTrue(html.contains("Art. 14 Human oversight <span class=\"verdict verdict-fail\">failed</span>"), html);
@@ -79,14 +83,14 @@ class CompliancePageTest {
     @Test
     void adminStoresTheRecordWithThePlainForm() {
         String name = ComplianceReportTest.actingAgent(Records.highAgent(uniqueName("form"), true));
-        var form = given().auth().oauth2(Api.ADMIN_TOKEN).redirects().follow(false)
-                .contentType(ContentType.URLENC)
+        Sessions admin = Sessions.login(Sessions.ADMIN, Sessions.ADMIN_PASSWORD);
+        var form = admin.form().formParam("csrf", admin.csrf)
                 .formParam("riskManagement.met", "true").formParam("riskManagement.evidence", "RA-7")
                 .formParam("humanOversight.met", "true").formParam("humanOversight.evidence", "Ops team, trained 2026-01")
                 .formParam("dataGovernance.evidence", "draft only, not met")
                 .formParam("responsible", "dpo@example.com");
-        form.post("/compliance/" + name).then().statusCode(303)
-                .header("Location", endsWith("/compliance/" + name + "?saved=true"));
+        form.post("/dashboard/compliance/" + name).then().statusCode(303)
+                .header("Location", endsWith("/dashboard/compliance/" + name + "?saved=true"));
         admin().get("/api/v1/agents/" + name + "/compliance/record").then().statusCode(200)
                 .body("record.riskManagement.met", equalTo(true))
                 .body("record.riskManagement.evidence", equalTo("RA-7"))
@@ -99,9 +103,13 @@ class CompliancePageTest {
                         .getBoolean("checks." + Article.values()[Records.FIELDS.indexOf(f)].key + ".evidence[0].ok"))
                 .toList());
 
-        String refused = given().auth().oauth2(Api.ADMIN_TOKEN).contentType(ContentType.URLENC)
+        admin.form().formParam("responsible", "mallory@example.com")
+                .post("/dashboard/compliance/" + name).then().statusCode(403);
+        admin().get("/api/v1/agents/" + name + "/compliance/record").then()
+                .body("record.responsible", equalTo("dpo@example.com"));
+        String refused = admin.form().formParam("csrf", admin.csrf)
                 .formParam("transparency.met", "true").formParam("transparency.evidence", " ")
-                .post("/compliance/" + name).then().statusCode(400).contentType(ContentType.HTML)
+                .post("/dashboard/compliance/" + name).then().statusCode(400).contentType(ContentType.HTML)
                 .header("X-Frame-Options", "DENY").extract().asString();
         assertTrue(refused.contains("is required when met is true"), refused);
         assertTrue(refused.contains("name=\"transparency.met\" value=\"true\" checked"), "the submission is kept");
@@ -110,20 +118,23 @@ class CompliancePageTest {
     }
 
     @Test
-    void overviewListsAgentsAndOnlyDashboardRolesGetIn() {
+    void overviewListsAgentsAndOnlyDashboardSessionsGetIn() {
         String name = uniqueName("overview");
         String key = Api.register(Records.highAgent(name, true));
-        String html = given().auth().oauth2(Api.ADMIN_TOKEN).get("/compliance").then().statusCode(200)
+        Sessions viewer = Sessions.login(Sessions.VIEWER, Sessions.VIEWER_PASSWORD);
+        String html = viewer.request().get("/dashboard/compliance").then().statusCode(200)
                 .header("Content-Security-Policy", containsString("frame-ancestors 'none'")).extract().asString();
         assertTrue(html.contains("<h1>Governance checklist</h1>"));
-        assertTrue(html.contains("<a href=\"/compliance/" + name + "\">" + name + "</a>"), "agent listed");
+        assertTrue(html.contains("<a href=\"/dashboard/compliance/" + name + "\">" + name + "</a>"), "agent listed");
         for (ComplianceReport.Category c : ComplianceReport.Category.values()) {
             assertTrue(html.contains("<h3>" + c.title + " "), c.title);
         }
-        given().auth().oauth2(key).get("/compliance").then().statusCode(403);
-        given().auth().oauth2(key).get("/compliance/" + name).then().statusCode(403);
-        given().auth().oauth2(key).contentType(ContentType.URLENC).formParam("responsible", "x")
-                .post("/compliance/" + name).then().statusCode(403);
-        given().get("/compliance/" + name).then().statusCode(401);
+        viewer.form().formParam("csrf", viewer.csrf).formParam("responsible", "x")
+                .post("/dashboard/compliance/" + name).then().statusCode(403);
+        // bearer credentials are API credentials, not dashboard sessions: sent to the login form
+        given().redirects().follow(false).auth().oauth2(key).get("/dashboard/compliance").then().statusCode(302);
+        given().redirects().follow(false).auth().oauth2(Api.ADMIN_TOKEN).get("/dashboard/compliance/" + name)
+                .then().statusCode(302);
+        given().redirects().follow(false).get("/dashboard/compliance/" + name).then().statusCode(302);
     }
 }

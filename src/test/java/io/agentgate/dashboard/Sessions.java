@@ -12,19 +12,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A logged-in browser as RestAssured sees it: the session and CSRF cookies, and the CSRF token of the forms. */
-final class Sessions {
+public final class Sessions {
 
-    static final String ALICE = "alice@example.com";
-    static final String ALICE_PASSWORD = "alice-demo-password";
-    static final String ADMIN = "admin@example.com";
-    static final String ADMIN_PASSWORD = "admin-demo-password";
-    static final String VIEWER = "viewer@example.com";
-    static final String VIEWER_PASSWORD = "viewer-demo-password";
+    public static final String ALICE = "alice@example.com";
+    public static final String ALICE_PASSWORD = "alice-demo-password";
+    public static final String ADMIN = "admin@example.com";
+    public static final String ADMIN_PASSWORD = "admin-demo-password";
+    public static final String VIEWER = "viewer@example.com";
+    public static final String VIEWER_PASSWORD = "viewer-demo-password";
 
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     final Map<String, String> cookies = new HashMap<>();
-    final String csrf;
+    public final String csrf;
 
     private Sessions(Map<String, String> cookies) {
         this.cookies.putAll(cookies);
@@ -37,12 +37,12 @@ final class Sessions {
     }
 
     /** The form POST of the login page. */
-    static Response postLogin(String email, String password) {
+    public static Response postLogin(String email, String password) {
         return given().redirects().follow(false).contentType("application/x-www-form-urlencoded")
                 .formParam("j_username", email).formParam("j_password", password).post("/j_security_check");
     }
 
-    static Sessions login(String email, String password) {
+    public static Sessions login(String email, String password) {
         Response r = postLogin(email, password);
         assertEquals(302, r.statusCode());
         String session = r.cookie("agentgate-session");
@@ -50,11 +50,11 @@ final class Sessions {
         return new Sessions(Map.of("agentgate-session", session));
     }
 
-    RequestSpecification request() {
+    public RequestSpecification request() {
         return given().redirects().follow(false).cookies(cookies);
     }
 
-    RequestSpecification form() {
+    public RequestSpecification form() {
         return request().contentType("application/x-www-form-urlencoded");
     }
 }
