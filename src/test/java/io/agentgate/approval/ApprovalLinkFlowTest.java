@@ -34,6 +34,9 @@ import org.junit.jupiter.api.Test;
 class ApprovalLinkFlowTest {
 
     @Inject
+    io.agentgate.gate.ActionWaiters waiters;
+
+    @Inject
     LinkSigner signer;
 
     @Test
@@ -65,7 +68,8 @@ class ApprovalLinkFlowTest {
             assertEquals(Intent.REJECT, signer.verify(mail.reject().token()).intent());
             assertEquals(approver, signer.verify(mail.reject().token()).approver());
         }
-        assertEquals(2, audits(MailOutbox.MAIL_SENT, id));
+        // the SMTP server has the mails a moment before the outbox rows are marked sent and audited
+        await().atMost(Duration.ofSeconds(5)).until(() -> audits(MailOutbox.MAIL_SENT, id) == 2);
     }
 
     @Test
@@ -144,9 +148,10 @@ class ApprovalLinkFlowTest {
         String key = agentWith(List.of(alice), 1);
         UUID id = submit(key, Map.of("amount", 42));
         Mails.Link link = Mails.awaitOne(alice).approve();
+        int before = waiters.size();
         var poll = java.util.concurrent.CompletableFuture.supplyAsync(() -> io.agentgate.Api.agent(key)
                 .get("/api/v1/actions/" + id + "?wait=20").then().statusCode(200).extract().path("status"));
-        Thread.sleep(300); // let the long-poll register; the assertion below does not depend on it
+        await().atMost(Duration.ofSeconds(5)).until(() -> waiters.size() > before);
         long clicked = System.nanoTime();
         confirm(link, null).then().statusCode(200);
         assertEquals("APPROVED", poll.get(10, java.util.concurrent.TimeUnit.SECONDS));
