@@ -63,9 +63,27 @@ public final class ActionListing {
         }
     }
 
-    /** A page of rows and the cursor of the next page (null on the last). */
-    public record Page(List<Row> rows, String next) {
+    /**
+     * A page of rows and the cursor of the next page (null on the last). {@code partial}: a text search read its
+     * window of {@link #TEXT_SCAN_WINDOW} actions without filling the page; the next page searches on from there.
+     */
+    public record Page(List<Row> rows, String next, boolean partial) {
+
+        Page(List<Row> rows, String next) {
+            this(rows, next, false);
+        }
+
+        public int window() {
+            return TEXT_SCAN_WINDOW;
+        }
     }
+
+    /**
+     * How many actions one request reads for a free-text filter. Substring matches cannot use an index, so a rare text
+     * would otherwise read a whole list of a million rows; bounded, every page answers in milliseconds and the reader
+     * continues the search page by page.
+     */
+    public static final int TEXT_SCAN_WINDOW = 5_000;
 
     /** Position after the last row of a page: its sort value and id. */
     record Cursor(Instant key, UUID id) {
@@ -127,14 +145,6 @@ public final class ActionListing {
             sql.append(" AND EXISTS (SELECT 1 FROM violation v WHERE v.action_id = a.id AND v.policy = ?)");
             params.add(filter.policy());
         }
-        if (filter.text() != null) {
-            String like = "%" + escapeLike(filter.text().toLowerCase(Locale.ROOT)) + "%";
-            sql.append(" AND (LOWER(a.action) LIKE ? ESCAPE '\\' OR LOWER(a.user_id) LIKE ? ESCAPE '\\'"
-                    + " OR LOWER(a.decided_by) LIKE ? ESCAPE '\\' OR LOWER(a.session_id) LIKE ? ESCAPE '\\')");
-            for (int i = 0; i < 4; i++) {
-                params.add(like);
-            }
-        }
         String col = "a." + view.sortColumn();
         String cmp = view.ascending() ? ">" : "<";
         Optional<Cursor> cursor = Cursor.decode(after);
@@ -163,22 +173,47 @@ public final class ActionListing {
         }
         sql.append(col).append(' ').append(dir).append(", a.id ").append(dir)
                 .append(" FETCH FIRST ? ROWS ONLY");
-        params.add(size + 1);
+        String text = filter.text() == null ? null : filter.text().toLowerCase(Locale.ROOT);
+        params.add(text == null ? size + 1 : TEXT_SCAN_WINDOW);
 
         List<Row> rows = new ArrayList<>(size + 1);
-        try (PreparedStatement ps = prepare(c, sql.toString(), params); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                rows.add(row(rs, List.of()));
+        Row lastRead = null;
+        int read = 0;
+        try (PreparedStatement ps = prepare(c, sql.toString().replace("SELECT " + COLUMNS,
+                "SELECT " + COLUMNS + ", a.session_id"), params); ResultSet rs = ps.executeQuery()) {
+            while (rs.next() && rows.size() <= size) {
+                lastRead = row(rs, List.of());
+                read++;
+                if (text == null || matches(lastRead, rs.getString("session_id"), text)) {
+                    rows.add(lastRead);
+                }
             }
         }
         String next = null;
+        boolean partial = false;
         if (rows.size() > size) {
             rows = rows.subList(0, size);
-            Row last = rows.get(size - 1);
-            Instant key = view.ascending() ? last.deadline() : last.decidedAt();
-            next = new Cursor(key, last.id()).encode();
+            next = cursorAfter(view, rows.get(size - 1));
+        } else if (text != null && read == TEXT_SCAN_WINDOW) {
+            // the window is read and the page is not full: the next page searches on after the last row read
+            next = cursorAfter(view, lastRead);
+            partial = true;
         }
-        return new Page(withViolations(c, rows), next);
+        return new Page(withViolations(c, rows), next, partial);
+    }
+
+    private static String cursorAfter(ListView view, Row last) {
+        return new Cursor(view.ascending() ? last.deadline() : last.decidedAt(), last.id()).encode();
+    }
+
+    /** The free-text filter: a case-insensitive substring of the action, the user, the decider or the session. */
+    static boolean matches(Row row, String sessionId, String lowerText) {
+        return contains(row.action(), lowerText) || contains(row.userId(), lowerText)
+                || contains(row.decidedBy(), lowerText) || contains(sessionId, lowerText);
+    }
+
+    private static boolean contains(String value, String lowerText) {
+        return value != null && value.toLowerCase(Locale.ROOT).contains(lowerText);
     }
 
     /** The rows with their violations, fetched for the whole page in one query. */
@@ -238,9 +273,6 @@ public final class ActionListing {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
-    static String escapeLike(String text) {
-        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();

@@ -93,6 +93,28 @@ class ActionListingTest {
     }
 
     @Test
+    void rareTextIsFoundByBoundedPagesThatSearchOnFromWhereTheyStopped() throws Exception {
+        // one action in the whole set has this session; finding it must not read the whole list in one request
+        ActionListing.Filter rare = new ActionListing.Filter(null, null, null, "SESSION-12345");
+        long expected = count("decided_at IS NOT NULL AND status <> 'TIMED_OUT' AND LOWER(session_id) LIKE '%session-12345%'");
+        int pages = 0;
+        int partialPages = 0;
+        List<ActionListing.Row> found = new ArrayList<>();
+        String after = null;
+        do {
+            ActionListing.Page page = ActionListing.page(c, ListView.RESOLVED, rare, after, 50);
+            pages++;
+            partialPages += page.partial() ? 1 : 0;
+            found.addAll(page.rows());
+            after = page.next();
+        } while (after != null);
+        assertEquals(expected, found.size(), "every match, once");
+        long resolved = count("decided_at IS NOT NULL AND status <> 'TIMED_OUT'");
+        assertTrue(pages >= resolved / ActionListing.TEXT_SCAN_WINDOW, "each request read at most one window");
+        assertTrue(partialPages >= pages - 1, "pages that ran out of window say so");
+    }
+
+    @Test
     void eachListIsAnsweredFromAnIndexInItsOrder() throws Exception {
         assertPlanUses("SELECT " + ActionListing.COLUMNS + " FROM action a WHERE a.status = 'PENDING' "
                 + "AND a.deadline >= TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00Z' ORDER BY a.status, a.deadline, a.id FETCH FIRST 51 ROWS ONLY",
