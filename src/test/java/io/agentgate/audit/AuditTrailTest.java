@@ -39,7 +39,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.MethodOrderer;
@@ -260,20 +259,12 @@ class AuditTrailTest {
         System.gc();
         long baseline = memory.getHeapMemoryUsage().getUsed();
         AtomicLong peak = new AtomicLong(baseline);
-        AtomicBoolean done = new AtomicBoolean();
-        Thread sampler = new Thread(() -> {
-            while (!done.get()) {
-                // live data, not garbage: measure right after a collection
-                System.gc();
-                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        sampler.start();
+        // live data, not garbage: sample right after a collection, every 200 ms while the export runs
+        var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleAtFixedRate(() -> {
+            System.gc();
+            peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+        }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
         long lines = 0;
         HttpURLConnection http = (HttpURLConnection) URI.create("http://localhost:" + RestAssured.port
                 + "/api/v1/audit?type=test.bulk").toURL().openConnection();
@@ -289,8 +280,8 @@ class AuditTrailTest {
                 lines++;
             }
         } finally {
-            done.set(true);
-            sampler.join();
+            sampler.shutdown();
+            sampler.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
         }
         long growthMb = (peak.get() - baseline) / (1024 * 1024);
         System.out.printf("audit export: %d events streamed, live heap growth peak %d MiB (max heap %d MiB)%n", lines,
