@@ -92,7 +92,7 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
+    public Response web(WebApplicationException e, jakarta.ws.rs.core.UriInfo uri) {
         if (e.getCause() instanceof JsonParseException parse) {
             return malformedJson(parse);
         }
@@ -107,6 +107,10 @@ public class ProblemMappers {
         Response.StatusType info = original.getStatusInfo();
         String title = info.getReasonPhrase() == null ? "Error" : info.getReasonPhrase();
         String detail = e.getMessage() == null || e.getMessage().startsWith("HTTP ") ? title : e.getMessage();
+        if (status == 404 && detail.equals(title)) {
+            // an unknown path, or a path parameter that is not of its type (an id that is not a UUID)
+            detail = "Nothing at " + uri.getPath() + ": unknown path, or an id that is not a UUID";
+        }
         Response.ResponseBuilder builder = Response.fromResponse(
                 Problem.of(status, title.toLowerCase().replace(' ', '-'), title, detail).toResponse());
         return builder.build();

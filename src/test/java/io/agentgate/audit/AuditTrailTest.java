@@ -259,9 +259,9 @@ class AuditTrailTest {
         System.gc();
         long baseline = memory.getHeapMemoryUsage().getUsed();
         AtomicLong peak = new AtomicLong(baseline);
-        // live data, not garbage: sample right after a collection, every 200 ms while the export runs
+        // live data, not garbage: sample right after a collection, 200 ms after the previous one ended
         var sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-        sampler.scheduleAtFixedRate(() -> {
+        sampler.scheduleWithFixedDelay(() -> {
             System.gc();
             peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
         }, 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -132,7 +132,8 @@ class ActionApiTest {
         String key = Api.openAgent(uniqueName("ids"));
         agent(key).get("/api/v1/actions/" + UUID.randomUUID()).then().statusCode(404)
                 .contentType("application/problem+json");
-        agent(key).get("/api/v1/actions/not-a-uuid").then().statusCode(404);
+        agent(key).get("/api/v1/actions/not-a-uuid").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("/api/v1/actions/not-a-uuid"));
         admin().body(Map.of("decision", "APPROVED", "decidedBy", "a@example.com"))
                 .post("/api/v1/actions/" + UUID.randomUUID() + "/decision").then().statusCode(404);
     }
