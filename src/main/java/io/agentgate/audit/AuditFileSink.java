@@ -5,7 +5,6 @@ import io.agentgate.common.AgentGateConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -33,15 +32,16 @@ public class AuditFileSink {
     private OutputStream out;
     private long size;
 
-    void onAppended(@Observes(during = TransactionPhase.AFTER_SUCCESS) AuditLog.AuditAppended appended) {
+    /** Called by {@link AuditLog} after the transaction that appended the event committed. */
+    void appended(AuditEvent event) {
         if (config.audit().fileSink().path().isEmpty()) {
             return;
         }
         try {
-            byte[] line = json.writeValueAsBytes(AuditRecord.of(appended.event(), json));
+            byte[] line = json.writeValueAsBytes(AuditRecord.of(event, json));
             write(line);
         } catch (IOException e) {
-            LOG.errorf("audit file sink: could not write event #%d: %s", appended.event().seq, e.getMessage());
+            LOG.errorf("audit file sink: could not write event #%d: %s", event.seq, e.getMessage());
         }
     }
 

@@ -2,15 +2,25 @@ package io.agentgate.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
 import jakarta.transaction.Transactional;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,13 +28,19 @@ import org.jboss.logging.Logger;
 
 /**
  * Appends audit events in the caller's transaction, so an event exists exactly when the change it records does.
- * Each event is chained to the one before: appending locks the chain head row until the transaction ends, which
- * gives every event one position in a single total order, whatever the number of concurrent writers.
+ * Events are collected per transaction and chained when it commits: the chain head row is locked once, just before
+ * the commit, every event of the transaction gets the next positions and hashes in memory, and all are inserted in
+ * one batch. The head lock is therefore held only for the commit itself, and a transaction that carries many
+ * requests (the gate's group commit) takes it once for all of them. Every event still gets one position in a single
+ * total order, whatever the number of writers or instances.
  */
 @ApplicationScoped
 public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
+    private static final Object PENDING = new Object();
+    private static final String INSERT = "INSERT INTO audit_event (event_id, occurred_at, type, agent_name, action_id,"
+            + " actor, details, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** Event types of the action lifecycle and of admin changes. */
     public static final String SUBMITTED = "action.submitted";
@@ -43,11 +59,13 @@ public class AuditLog {
     Clock clock;
 
     @Inject
-    Event<AuditAppended> appended;
+    TransactionSynchronizationRegistry transactions;
 
-    /** An event has been appended; observers that act after commit see only committed events. */
-    public record AuditAppended(AuditEvent event) {
-    }
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    AuditFileSink sink;
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(String type, String agentName, UUID actionId, String actor, Map<String, ?> details) {
@@ -63,23 +81,92 @@ public class AuditLog {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("audit details are not serialisable: " + e.getOriginalMessage(), e);
         }
-        AuditChainHead head = lockHead();
-        link(event, head);
-        event.persist();
-        appended.fire(new AuditAppended(event));
+        pendingOfTransaction().add(event);
+    }
+
+    /** The events recorded in the current transaction so far; the first call arranges their append at commit. */
+    @SuppressWarnings("unchecked")
+    private List<AuditEvent> pendingOfTransaction() {
+        List<AuditEvent> events = (List<AuditEvent>) transactions.getResource(PENDING);
+        if (events == null) {
+            List<AuditEvent> created = new ArrayList<>();
+            transactions.putResource(PENDING, created);
+            // interposed: runs after the ORM has flushed, so the head is the last lock this transaction takes
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                    if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
+                        append(created);
+                    }
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        created.forEach(sink::appended);
+                    }
+                }
+            });
+            events = created;
+        }
+        return events;
+    }
+
+    /** Locks the head, chains the events after it in order, inserts them in one batch and moves the head. */
+    private void append(List<AuditEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            long seq;
+            String hash;
+            try (PreparedStatement lock = c.prepareStatement(
+                    "SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE");
+                    ResultSet rs = lock.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("audit chain head row is missing");
+                }
+                seq = rs.getLong(1);
+                hash = rs.getString(2);
+            }
+            try (PreparedStatement insert = c.prepareStatement(INSERT)) {
+                for (AuditEvent e : events) {
+                    e.seq = ++seq;
+                    e.prevHash = hash;
+                    e.hash = AuditHash.hash(e);
+                    hash = e.hash;
+                    insert.setObject(1, e.eventId);
+                    insert.setObject(2, e.occurredAt.atOffset(ZoneOffset.UTC));
+                    insert.setString(3, e.type);
+                    insert.setString(4, e.agentName);
+                    if (e.actionId == null) {
+                        insert.setNull(5, Types.OTHER);
+                    } else {
+                        insert.setObject(5, e.actionId);
+                    }
+                    insert.setString(6, e.actor);
+                    insert.setString(7, e.details);
+                    insert.setLong(8, e.seq);
+                    insert.setString(9, e.prevHash);
+                    insert.setString(10, e.hash);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            try (PreparedStatement head = c.prepareStatement(
+                    "UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1")) {
+                head.setLong(1, seq);
+                head.setString(2, hash);
+                head.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("audit events could not be appended: " + e.getMessage(), e);
+        }
     }
 
     private static AuditChainHead lockHead() {
         return AuditChainHead.<AuditChainHead>findByIdOptional(AuditChainHead.ID, LockModeType.PESSIMISTIC_WRITE)
                 .orElseThrow(() -> new IllegalStateException("audit chain head row is missing"));
-    }
-
-    private static void link(AuditEvent event, AuditChainHead head) {
-        event.seq = head.seq + 1;
-        event.prevHash = head.hash;
-        event.hash = AuditHash.hash(event);
-        head.seq = event.seq;
-        head.hash = event.hash;
     }
 
     /** Chains rows written before the chain existed (or by an older version), oldest first. */
@@ -91,7 +178,11 @@ public class AuditLog {
         }
         AuditChainHead head = lockHead();
         for (AuditEvent event : loose) {
-            link(event, head);
+            event.seq = head.seq + 1;
+            event.prevHash = head.hash;
+            event.hash = AuditHash.hash(event);
+            head.seq = event.seq;
+            head.hash = event.hash;
         }
         LOG.infof("audit: chained %d events written before the hash chain", loose.size());
     }
