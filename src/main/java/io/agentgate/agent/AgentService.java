@@ -7,6 +7,7 @@ import io.agentgate.common.NotFound;
 import io.agentgate.common.Problem;
 import io.agentgate.gate.WebhookSignature;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import io.agentgate.policy.PolicyEngine;
 import io.agentgate.policy.expr.ExpressionException;
@@ -36,6 +37,12 @@ public class AgentService {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    AgentCache cache;
+
+    @Inject
+    Event<AgentCache.AgentChanged> changed;
 
     /** A created agent and its API key, which exists nowhere else. */
     public record Registered(Agent agent, String apiKey) {
@@ -72,6 +79,7 @@ public class AgentService {
             throw nameTaken(request.name());
         }
         audit.record(AuditLog.AGENT_CREATED, agent.name, null, actor, describe(agent));
+        changed.fire(new AgentCache.AgentChanged(agent.name));
         LOG.infof("agent %s registered (risk %s, key %s)", agent.name, agent.riskLevel, agent.apiKeyId);
         return new Registered(agent, key.key());
     }
@@ -85,6 +93,7 @@ public class AgentService {
         Agent agent = get(name);
         apply(agent, request);
         audit.record(AuditLog.AGENT_UPDATED, agent.name, null, actor, describe(agent));
+        changed.fire(new AgentCache.AgentChanged(agent.name));
         return agent;
     }
 
@@ -101,6 +110,7 @@ public class AgentService {
         details.put("previousKeyId", oldKeyId);
         details.put("keyId", key.keyId());
         audit.record(AuditLog.AGENT_KEY_ROTATED, agent.name, null, actor, details);
+        changed.fire(new AgentCache.AgentChanged(agent.name));
         LOG.infof("agent %s key rotated (%s -> %s)", agent.name, oldKeyId, key.keyId());
         return new Registered(agent, key.key());
     }
@@ -121,6 +131,7 @@ public class AgentService {
         apply(agent, request);
         if (!describe(agent).equals(before)) {
             audit.record(AuditLog.AGENT_UPDATED, agent.name, null, actor, describe(agent));
+            changed.fire(new AgentCache.AgentChanged(agent.name));
         }
         return Optional.empty();
     }
@@ -140,13 +151,22 @@ public class AgentService {
         return Agent.count();
     }
 
-    /** The agent a presented API key belongs to; called on every agent request. */
+    /** The agent a presented API key belongs to, if it is cached (no I/O; safe on the event loop). */
+    public Optional<AgentProfile> cachedProfileForKey(String apiKey) {
+        if (!apiKey.startsWith(ApiKeys.PREFIX)) {
+            return Optional.empty();
+        }
+        return cache.get(ApiKeys.hash(apiKey), Optional::empty);
+    }
+
+    /** The agent a presented API key belongs to; called on every agent request, read through the cache. */
     @ActivateRequestContext
     public Optional<AgentProfile> profileForKey(String apiKey) {
         if (!apiKey.startsWith(ApiKeys.PREFIX)) {
             return Optional.empty();
         }
-        return Agent.findByKeyHash(ApiKeys.hash(apiKey)).map(Agent::profile);
+        String hash = ApiKeys.hash(apiKey);
+        return cache.get(hash, () -> Agent.findByKeyHash(hash).map(Agent::profile));
     }
 
     private void apply(Agent agent, AgentRequest request) {

@@ -37,12 +37,20 @@ public class BearerIdentityProvider implements IdentityProvider<TokenAuthenticat
                     .addRole(Roles.ADMIN)
                     .build());
         }
-        return context.runBlocking(() -> agents.profileForKey(token)
-                .map(profile -> (SecurityIdentity) QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal(profile.name()))
-                        .addRole(Roles.AGENT)
-                        .addAttribute(Roles.AGENT_ATTRIBUTE, profile)
-                        .build())
+        var cached = agents.cachedProfileForKey(token);
+        if (cached.isPresent()) {
+            // the common case: answered on the calling thread, no hop to a worker
+            return Uni.createFrom().item(identity(cached.get()));
+        }
+        return context.runBlocking(() -> agents.profileForKey(token).map(BearerIdentityProvider::identity)
                 .orElseThrow(() -> new AuthenticationFailedException("unknown API key")));
+    }
+
+    private static SecurityIdentity identity(AgentProfile profile) {
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(profile.name()))
+                .addRole(Roles.AGENT)
+                .addAttribute(Roles.AGENT_ATTRIBUTE, profile)
+                .build();
     }
 }

@@ -95,9 +95,8 @@ public class ApprovalMailer {
         if (event.action().status() != ActionStatus.PENDING) {
             return;
         }
-        ActionDetail detail = gate.detail(event.action().id());
-        for (String approver : detail.approvers()) {
-            outbox.add(detail.id(), approver, KIND);
+        for (String approver : event.approvers()) {
+            outbox.add(event.action().id(), approver, KIND);
         }
     }
 

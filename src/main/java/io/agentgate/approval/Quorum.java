@@ -3,6 +3,7 @@ package io.agentgate.approval;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.gate.ActionNotPending;
 import io.agentgate.gate.ActionStatus;
+import io.agentgate.gate.ActionWriter;
 import io.agentgate.gate.ActionView;
 import io.agentgate.gate.GateService;
 import io.agentgate.gate.PendingAction;
@@ -33,6 +34,9 @@ public class Quorum {
     @Inject
     AuditLog audit;
 
+    @Inject
+    ActionWriter writer;
+
     /** The state after a vote: the action, the approvals so far and whether this vote ended it. */
     public record Tally(ActionView action, long approvals, int requiredApprovals, boolean decided) {
     }
@@ -58,8 +62,14 @@ public class Quorum {
      * @throws AlreadyVoted     when this approver (or this link) already voted
      * @throws SelfApproval     when the approver is the person the action was requested for (four eyes)
      */
-    @Transactional(dontRollbackOn = ActionNotPending.class)
     public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
+            String nonce) {
+        // every vote reaches the database through the gate's writer, committed with whatever else is waiting
+        return writer.call(() -> count(actionId, approver, decision, channel, comment, nonce));
+    }
+
+    /** {@link #cast} on the writer, in its batch transaction; no refusal marks that transaction for rollback. */
+    private Tally count(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
             String nonce) {
         if (decision != ActionStatus.APPROVED && decision != ActionStatus.REJECTED) {
             throw new IllegalArgumentException("a vote is APPROVED or REJECTED, not " + decision);

@@ -44,6 +44,9 @@ public class ActionResource {
     GateService gate;
 
     @Inject
+    ActionSubmissions submissions;
+
+    @Inject
     ActionWaiters waiters;
 
     @Inject
@@ -65,8 +68,22 @@ public class ActionResource {
     @APIResponse(responseCode = "403", description = "Not an agent key")
     @APIResponse(responseCode = "409", description = "Idempotency key reused for a different request")
     @APIResponse(responseCode = "413", description = "Body over 1 MiB")
-    public Response submit(@Valid @NotNull SubmitRequest body) {
-        GateService.Submission submission = gate.submit(agent(), body);
+    public Uni<Response> submit(@Valid @NotNull SubmitRequest body) {
+        AgentProfile agent = agent();
+        Uni<ActionSubmissions.Submission> submission;
+        if (submissions.needsPreparation(body)) {
+            // an earlier answer to look up, or a callback host to resolve: off the event loop first
+            submission = Uni.createFrom().item(() -> submissions.prepare(agent, body))
+                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .chain(earlier -> earlier.isPresent() ? Uni.createFrom().item(earlier.get())
+                            : Uni.createFrom().completionStage(submissions.submit(agent, body)));
+        } else {
+            submission = Uni.createFrom().completionStage(() -> submissions.submit(agent, body));
+        }
+        return submission.map(ActionResource::response);
+    }
+
+    private static Response response(ActionSubmissions.Submission submission) {
         SubmitResponse answer = submission.response();
         int status = answer.status() == ActionStatus.PENDING ? 202 : 200;
         Response.ResponseBuilder response = Response.status(status).entity(answer);
@@ -124,8 +141,9 @@ public class ActionResource {
     @APIResponse(responseCode = "403", description = "Not an agent key")
     @APIResponse(responseCode = "404", description = "No such action for this agent")
     @APIResponse(responseCode = "409", description = "No longer pending; the body says its status")
-    public ActionView cancel(@PathParam("id") UUID id) {
-        return gate.cancel(id, agent());
+    public Uni<ActionView> cancel(@PathParam("id") UUID id) {
+        AgentProfile agent = agent();
+        return Uni.createFrom().completionStage(() -> gate.cancel(id, agent));
     }
 
     @POST
@@ -138,9 +156,10 @@ public class ActionResource {
     @APIResponse(responseCode = "403", description = "Not an agent key")
     @APIResponse(responseCode = "404", description = "No such action for this agent")
     @APIResponse(responseCode = "409", description = "Not allowed or approved, or a result was already recorded")
-    public Response result(@PathParam("id") UUID id, @Valid @NotNull ResultRequest body) {
-        gate.recordResult(id, agent(), body);
-        return Response.noContent().build();
+    public Uni<Response> result(@PathParam("id") UUID id, @Valid @NotNull ResultRequest body) {
+        AgentProfile agent = agent();
+        return Uni.createFrom().completionStage(() -> gate.recordResult(id, agent, body))
+                .map(nothing -> Response.noContent().build());
     }
 
     @POST

@@ -1,5 +1,10 @@
 package io.agentgate.gate;
 
-/** Fired inside the submitting transaction; observers act after it commits. */
-public record ActionSubmitted(ActionView action) {
+import java.util.List;
+
+/**
+ * Fired inside the submitting transaction (the writer's batch); observers during {@code AFTER_SUCCESS} act after it
+ * commits. Carries the approvers snapshotted on a pending action, so observers need not read the row back.
+ */
+public record ActionSubmitted(ActionView action, List<String> approvers) {
 }
