@@ -74,7 +74,7 @@ public class ApprovalMailer {
     MeterRegistry registry;
 
     private final AtomicLong open = new AtomicLong();
-    private final OutboxPump pump = new OutboxPump("mail", BATCH, n -> outbox.due(n), this::claimAndDeliver,
+    private final OutboxPump pump = new OutboxPump("mail", BATCH, n -> outbox.due(n), ids -> outbox.claim(ids), this::deliver,
             () -> open.set(outbox.open()));
     private Counter failures;
     private Counter sent;
@@ -118,13 +118,9 @@ public class ApprovalMailer {
         pump.drain();
     }
 
-    private void claimAndDeliver(long id) {
-        if (outbox.claim(id)) {
-            deliver(outbox.get(id));
-        }
-    }
-
-    private void deliver(OutboxMail mail) {
+    /** Delivers a claimed row. */
+    private void deliver(long id) {
+        OutboxMail mail = outbox.get(id);
         try {
             ActionDetail detail = gate.detail(mail.actionId);
             if (detail.status() != ActionStatus.PENDING) {
@@ -134,7 +130,12 @@ public class ApprovalMailer {
                 return;
             }
             send(mail, detail);
-            outbox.sent(mail, detail.agent());
+            outbox.sent(mail, detail.agent()).whenComplete((ok, error) -> {
+                if (error != null) {
+                    LOG.warnf(error, "mail %d for action %s was sent but not marked sent; it goes again after its lease",
+                            mail.id, mail.actionId);
+                }
+            });
             sent.increment();
             LOG.infof("mail %d for action %s sent (attempt %d)", mail.id, mail.actionId, mail.attempts);
         } catch (RuntimeException e) {

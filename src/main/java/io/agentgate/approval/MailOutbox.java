@@ -2,6 +2,7 @@ package io.agentgate.approval;
 
 import io.agentgate.approval.OutboxMail.Status;
 import io.agentgate.audit.AuditLog;
+import io.agentgate.gate.ActionWriter;
 import io.agentgate.common.Backoff;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The mail outbox table. Rows are added in the transaction that makes the mail necessary; a sender claims a row with
@@ -39,6 +41,9 @@ public class MailOutbox {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    ActionWriter writer;
 
     /** A due row: ids only, the sender loads the rest after claiming it. */
     public record Due(Long id) {
@@ -66,10 +71,15 @@ public class MailOutbox {
                 .and("now", now())).page(Page.ofSize(limit)).project(Due.class).list().stream().map(Due::id).toList();
     }
 
-    /** Takes a due row for this sender; false when it is not due or another sender took it first. */
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public boolean claim(long id) {
+    /**
+     * Takes due rows for this sender in one commit (through the gate's writer, with whatever else is waiting);
+     * returns those it got: a row that is no longer due, or that another sender took first, is left out.
+     */
+    public List<Long> claim(List<Long> ids) {
+        return writer.call(() -> ids.stream().filter(this::claimNow).toList());
+    }
+
+    private boolean claimNow(long id) {
         Instant now = now();
         return OutboxMail.update("status = :sending, claimedUntil = :lease, attempts = attempts + 1 where id = :id and "
                 + "((status = :pending and nextAttemptAt <= :now) or (status = :sending and claimedUntil <= :now))",
@@ -83,10 +93,18 @@ public class MailOutbox {
         return OutboxMail.findById(id);
     }
 
-    /** The SMTP server accepted the mail: marks it sent and audits it, in one transaction. */
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public void sent(OutboxMail mail, String agentName) {
+    /**
+     * The SMTP server accepted the mail: marks it sent and audits it, in one transaction, committed by the writer
+     * with other work; the sender goes on without waiting (a crash before that commit re-sends after the lease).
+     */
+    public CompletionStage<Void> sent(OutboxMail mail, String agentName) {
+        return writer.submit(() -> {
+            sentNow(mail, agentName);
+            return null;
+        });
+    }
+
+    private void sentNow(OutboxMail mail, String agentName) {
         Instant now = now();
         int updated = OutboxMail.update("status = ?1, sentAt = ?2, claimedUntil = null, lastError = null "
                 + "where id = ?3 and status = ?4", Status.SENT, now, mail.id, Status.SENDING);

@@ -6,6 +6,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,6 +21,7 @@ public final class OutboxPump {
     private final String name;
     private final int batch;
     private final IntFunction<List<Long>> due;
+    private final UnaryOperator<List<Long>> claim;
     private final LongConsumer deliver;
     private final Runnable afterPass;
     private final AtomicBoolean kicked = new AtomicBoolean();
@@ -28,13 +30,16 @@ public final class OutboxPump {
 
     /**
      * @param due       the ids of up to {@code n} due rows
-     * @param deliver   claims one row and delivers it; must handle its own delivery failures
+     * @param claim     takes the rows of a pass at once and returns those this sender got (one commit for all)
+     * @param deliver   delivers one claimed row; must handle its own delivery failures
      * @param afterPass runs after each complete pass (e.g. refresh a backlog gauge)
      */
-    public OutboxPump(String name, int batch, IntFunction<List<Long>> due, LongConsumer deliver, Runnable afterPass) {
+    public OutboxPump(String name, int batch, IntFunction<List<Long>> due, UnaryOperator<List<Long>> claim,
+            LongConsumer deliver, Runnable afterPass) {
         this.name = name;
         this.batch = batch;
         this.due = due;
+        this.claim = claim;
         this.deliver = deliver;
         this.afterPass = afterPass;
         this.thread = Executors.newSingleThreadExecutor(r -> {
@@ -50,7 +55,9 @@ public final class OutboxPump {
             List<Long> ids;
             do {
                 ids = due.apply(batch);
-                ids.forEach(deliver::accept);
+                if (!ids.isEmpty()) {
+                    claim.apply(ids).forEach(deliver::accept);
+                }
             } while (ids.size() == batch);
             afterPass.run();
         } catch (RuntimeException e) {

@@ -56,7 +56,7 @@ public class CallbackSender {
     MeterRegistry registry;
 
     private final AtomicLong open = new AtomicLong();
-    private final OutboxPump pump = new OutboxPump("callbacks", BATCH, n -> outbox.due(n), this::claimAndDeliver,
+    private final OutboxPump pump = new OutboxPump("callbacks", BATCH, n -> outbox.due(n), ids -> ids, this::claimAndDeliver,
             () -> open.set(outbox.open()));
     private HttpClient http;
     private Counter failures;
