@@ -2,6 +2,7 @@ package io.agentgate.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentgate.common.Ids;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,7 +71,7 @@ public class AuditLog {
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(String type, String agentName, UUID actionId, String actor, Map<String, ?> details) {
         AuditEvent event = new AuditEvent();
-        event.eventId = UUID.randomUUID();
+        event.eventId = Ids.timeOrdered();
         event.occurredAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         event.type = type;
         event.agentName = agentName;

@@ -6,6 +6,7 @@ import io.agentgate.agent.AgentProfile;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.common.AgentGateConfig;
 import io.agentgate.common.Conflict;
+import io.agentgate.common.Ids;
 import io.agentgate.policy.ActionContext;
 import io.agentgate.policy.Evaluation;
 import io.agentgate.policy.PolicyEngine;
@@ -149,7 +150,7 @@ public class ActionSubmissions {
             case PENDING -> ActionStatus.PENDING;
         };
         Action action = new Action();
-        action.id = UUID.randomUUID();
+        action.id = Ids.timeOrdered();
         action.agentId = agent.id();
         action.agentName = agent.name();
         action.action = request.action();

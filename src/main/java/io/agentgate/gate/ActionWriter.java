@@ -134,6 +134,10 @@ public class ActionWriter {
      * domain refusal, or the error that made it fail. Completed on the caller's Vert.x context when there is one.
      */
     public <T> CompletionStage<T> submit(Supplier<T> work) {
+        return enqueue(work, Vertx.currentContext());
+    }
+
+    private <T> CompletableFuture<T> enqueue(Supplier<T> work, Context context) {
         if (Thread.currentThread() == thread) {
             // work that queues more work (a decision that casts a vote): it joins the batch it is part of
             try {
@@ -142,7 +146,7 @@ public class ActionWriter {
                 return CompletableFuture.failedFuture(e);
             }
         }
-        Item<T> item = new Item<>(work, Vertx.currentContext());
+        Item<T> item = new Item<>(work, context);
         if (thread == null) {
             // before start-up (or in a unit without the writer): run it alone, in the caller's thread
             commit(List.of(item));
@@ -154,7 +158,8 @@ public class ActionWriter {
 
     /** Waits for {@link #submit}; for callers on worker threads (never on the event loop). */
     public <T> T call(Supplier<T> work) {
-        CompletableFuture<T> done = submit(work).toCompletableFuture();
+        // completed on the writer thread: the caller blocks for it, no event loop needs to hand it over
+        CompletableFuture<T> done = enqueue(work, null);
         try {
             return done.join();
         } catch (java.util.concurrent.CompletionException e) {
