@@ -1,32 +1,30 @@
 package io.agentgate.audit;
 
-import io.agentgate.agent.Agent;
-import io.agentgate.agent.RiskLevel;
 import io.agentgate.common.AgentGateConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * Prunes audit events older than {@code agentgate.audit.retention}. Before deleting, it records a signed checkpoint
- * of the last pruned position and hash, so the remaining chain still verifies. Refuses a retention under 180 days
- * while any HIGH or CRITICAL agent exists.
+ * of the last pruned position and hash, so the remaining chain still verifies. Refuses a retention that a
+ * {@link RetentionFloor} forbids (compliance: 180 days while any HIGH or CRITICAL agent exists).
  */
 @ApplicationScoped
 public class AuditRetention {
 
     private static final Logger LOG = Logger.getLogger(AuditRetention.class);
-    public static final Duration HIGH_RISK_MINIMUM = Duration.ofDays(180);
     static final int DELETE_BATCH = 5_000;
 
     @Inject
@@ -41,18 +39,13 @@ public class AuditRetention {
     @Inject
     Clock clock;
 
-    /** Why the configured retention cannot be used now, or null when it can. */
+    @Inject
+    Instance<RetentionFloor> floors;
+
+    /** Why the configured retention cannot be used now (a floor another feature sets), or null when it can. */
     public String refusal() {
         Duration retention = config.audit().retention();
-        if (retention.compareTo(HIGH_RISK_MINIMUM) >= 0) {
-            return null;
-        }
-        long highRisk = QuarkusTransaction.joiningExisting().call(() ->
-                Agent.count("riskLevel in ?1", List.of(RiskLevel.HIGH, RiskLevel.CRITICAL)));
-        return highRisk == 0 ? null
-                : "agentgate.audit.retention is " + retention.toDays() + " days, but " + highRisk
-                        + " HIGH or CRITICAL agent(s) exist: records of high-risk AI systems are kept at least "
-                        + HIGH_RISK_MINIMUM.toDays() + " days (EU AI Act Art. 12, 19)";
+        return floors.stream().map(f -> f.refusal(retention)).flatMap(Optional::stream).findFirst().orElse(null);
     }
 
     void checkAtStart(@Observes StartupEvent event) {

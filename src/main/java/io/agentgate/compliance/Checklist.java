@@ -6,7 +6,10 @@ import io.agentgate.agent.RiskLevel;
 import io.agentgate.compliance.ComplianceReport.Category;
 import io.agentgate.compliance.ComplianceReport.Source;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The governance checklist (risk assessment, policy definition, technical controls, monitoring, compliance), for
@@ -33,6 +36,32 @@ public record Checklist(String agent, @JsonProperty("risk_level") RiskLevel risk
     public record AgentSummary(String agent, @JsonProperty("risk_level") RiskLevel riskLevel,
             @JsonProperty("compliance_score") String complianceScore, boolean compliant,
             @JsonProperty("record_on_file") boolean recordOnFile) {
+    }
+
+    /** Collects items into sections, one per category, in category order. */
+    static final class Builder {
+        private final Map<Category, List<Item>> items = new EnumMap<>(Category.class);
+
+        Builder() {
+            for (Category c : Category.values()) {
+                items.put(c, new ArrayList<>());
+            }
+        }
+
+        Builder add(Category category, Item item) {
+            items.get(category).add(item);
+            return this;
+        }
+
+        /** An item that passed shows no remedy. */
+        Builder add(Category category, String item, boolean passed, Source source, String evidence, String remedy) {
+            return add(category, new Item(item, passed, source, evidence, passed ? null : remedy));
+        }
+
+        List<Section> sections() {
+            return items.entrySet().stream().map(e -> new Section(e.getKey(), e.getKey().title,
+                    e.getValue().stream().allMatch(Item::passed), List.copyOf(e.getValue()))).toList();
+        }
     }
 
     static Checklist of(String agent, RiskLevel riskLevel, Instant generatedAt, List<Section> sections,

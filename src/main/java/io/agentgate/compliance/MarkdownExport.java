@@ -28,11 +28,11 @@ final class MarkdownExport {
         row(md, "Risk level", String.valueOf(report.riskLevel()));
         row(md, "Compliance score", report.complianceScore() + " articles");
         row(md, "Compliant", report.compliant() ? "yes" : "no");
-        row(md, "Generated", ComplianceService.time(report.generatedAt()));
+        row(md, "Generated", Wording.time(report.generatedAt()));
         row(md, "Record last updated", report.recordUpdatedAt() == null ? "no record stored"
-                : ComplianceService.time(report.recordUpdatedAt()) + " by " + report.recordUpdatedBy());
+                : Wording.time(report.recordUpdatedAt()) + " by " + report.recordUpdatedBy());
         row(md, "Responsible", report.responsible() == null ? "not named" : report.responsible());
-        row(md, "Audit chain verified", ComplianceService.time(report.auditVerifiedAt()));
+        row(md, "Audit chain verified", Wording.time(report.auditVerifiedAt()));
         md.append("\nEvidence marked *declared* is what the people responsible stated in the compliance record; ")
                 .append("*derived* is what AgentGate read from its own configuration, policies and audit trail.\n");
         md.append("\n## Checks\n");
@@ -64,7 +64,7 @@ final class MarkdownExport {
     static String overall(Checklist checklist) {
         StringBuilder md = new StringBuilder();
         md.append("# AgentGate governance checklist\n\n");
-        md.append("Generated ").append(ComplianceService.time(checklist.generatedAt())).append(": ")
+        md.append("Generated ").append(Wording.time(checklist.generatedAt())).append(": ")
                 .append(checklist.itemsPassed()).append(" items pass.\n");
         sections(md, checklist);
         md.append("\n## Agents\n\n| Agent | Risk | EU AI Act score | Compliant | Record on file |\n|---|---|---|---|---|\n");
