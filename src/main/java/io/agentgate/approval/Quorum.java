@@ -71,7 +71,7 @@ public class Quorum {
     /** {@link #cast} on the writer, in its batch transaction; no refusal marks that transaction for rollback. */
     private Tally count(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
             String nonce) {
-        if (decision != ActionStatus.APPROVED && decision != ActionStatus.REJECTED) {
+        if (!decision.isPersonsDecision()) {
             throw new IllegalArgumentException("a vote is APPROVED or REJECTED, not " + decision);
         }
         PendingAction action = gate.lockPending(actionId);

@@ -21,8 +21,9 @@ public enum ActionStatus {
         return this == ALLOWED || this == APPROVED;
     }
 
-    public boolean canMoveTo(ActionStatus next) {
-        return this == PENDING && FROM_PENDING.contains(next);
+    /** Whether a person can decide this (APPROVED or REJECTED); the clock and the agent end actions otherwise. */
+    public boolean isPersonsDecision() {
+        return this == APPROVED || this == REJECTED;
     }
 
     /** The {@code status} label of {@code ai_agent_approval_requests_total}. */

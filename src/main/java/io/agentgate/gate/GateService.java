@@ -81,7 +81,7 @@ public class GateService {
      * (channel API) and ends the action whatever the quorum.
      */
     public ActionView decide(UUID id, ActionStatus decision, String decidedBy, String comment) {
-        if (decision != ActionStatus.APPROVED && decision != ActionStatus.REJECTED) {
+        if (decision == null || !decision.isPersonsDecision()) {
             throw new InvalidRequest("decision", "must be APPROVED or REJECTED");
         }
         return quorum.cast(id, decidedBy, decision, VoteChannel.API, comment, null).action();
@@ -113,7 +113,7 @@ public class GateService {
     /** Ends an action locked by {@link #lockPending} with a person's decision (the quorum was met, or a reject). */
     @Transactional(Transactional.TxType.MANDATORY)
     public ActionView conclude(PendingAction locked, ActionStatus decision, String decidedBy, String comment) {
-        if (decision != ActionStatus.APPROVED && decision != ActionStatus.REJECTED) {
+        if (!decision.isPersonsDecision()) {
             throw new IllegalArgumentException("a person decides APPROVED or REJECTED, not " + decision);
         }
         return transition(locked.id(), null, decision, decidedBy, comment, AuditLog.DECIDED, locked.now());
