@@ -31,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The agent API (submit, long-poll, cancel, result) and the admin's view and decision on actions. */
+/** The agent API (submit, long-poll, cancel, result) and the admin's list of actions (decisions: approval). */
 @Path("/api/v1/actions")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Actions", description = "Submitting actions and waiting for their decision")
@@ -160,20 +160,6 @@ public class ActionResource {
         AgentProfile agent = agent();
         return Uni.createFrom().completionStage(() -> gate.recordResult(id, agent, body))
                 .map(nothing -> Response.noContent().build());
-    }
-
-    @POST
-    @Path("{id}/decision")
-    @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Decide a pending action (integrations)", description = "Admin token. The first decision wins.")
-    @APIResponse(responseCode = "200", description = "The decided action")
-    @APIResponse(responseCode = "400", description = "Invalid body")
-    @APIResponse(responseCode = "401", description = "No or bad admin token")
-    @APIResponse(responseCode = "403", description = "Not the admin token")
-    @APIResponse(responseCode = "404", description = "No such action")
-    @APIResponse(responseCode = "409", description = "No longer pending; the body says who decided and when")
-    public ActionView decide(@PathParam("id") UUID id, @Valid @NotNull DecisionRequest body) {
-        return gate.decide(id, body.decision(), body.decidedBy().trim(), body.comment());
     }
 
     @GET

@@ -1,12 +1,9 @@
 package io.agentgate.gate;
 
 import io.agentgate.agent.AgentProfile;
-import io.agentgate.approval.Quorum;
-import io.agentgate.approval.VoteChannel;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.common.Conflict;
 import io.agentgate.common.DomainException;
-import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.NotFound;
 import io.agentgate.policy.Violation;
 import io.quarkus.panache.common.Page;
@@ -49,9 +46,6 @@ public class GateService {
     Event<ActionDecided> decided;
 
     @Inject
-    Quorum quorum;
-
-    @Inject
     ActionWriter writer;
 
     /** The action as its agent may see it; another agent's action does not exist. */
@@ -74,17 +68,6 @@ public class GateService {
     private ActionView load(UUID id) {
         Action action = Action.<Action>findByIdOptional(id).orElseThrow(() -> notFound(id));
         return ActionView.of(action, ActionViolation.forAction(id));
-    }
-
-    /**
-     * An integration's final decision on a pending action (admin API). It is recorded as the decider's vote
-     * (channel API) and ends the action whatever the quorum.
-     */
-    public ActionView decide(UUID id, ActionStatus decision, String decidedBy, String comment) {
-        if (decision == null || !decision.isPersonsDecision()) {
-            throw new InvalidRequest("decision", "must be APPROVED or REJECTED");
-        }
-        return quorum.cast(id, decidedBy, decision, VoteChannel.API, comment, null).action();
     }
 
     /**

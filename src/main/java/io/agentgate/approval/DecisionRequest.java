@@ -1,5 +1,6 @@
-package io.agentgate.gate;
+package io.agentgate.approval;
 
+import io.agentgate.gate.ActionStatus;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;

@@ -1,0 +1,50 @@
+package io.agentgate.approval;
+
+import io.agentgate.agent.Roles;
+import io.agentgate.common.InvalidRequest;
+import io.agentgate.gate.ActionView;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * An integration's decision on a pending action (chat bot, script): a vote of channel API, which ends the action
+ * whatever the quorum. Lives with the other vote channels; the path stays under the actions it decides.
+ */
+@Path("/api/v1/actions/{id}/decision")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Actions", description = "Submitting actions and waiting for their decision")
+@SecurityRequirement(name = "bearer")
+public class DecisionResource {
+
+    @Inject
+    Quorum quorum;
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Decide a pending action (integrations)", description = "Admin token. The first decision wins.")
+    @APIResponse(responseCode = "200", description = "The decided action")
+    @APIResponse(responseCode = "400", description = "Invalid body")
+    @APIResponse(responseCode = "401", description = "No or bad admin token")
+    @APIResponse(responseCode = "403", description = "Not the admin token")
+    @APIResponse(responseCode = "404", description = "No such action")
+    @APIResponse(responseCode = "409", description = "No longer pending; the body says who decided and when")
+    public ActionView decide(@PathParam("id") UUID id, @Valid @NotNull DecisionRequest body) {
+        if (!body.decision().isPersonsDecision()) {
+            throw new InvalidRequest("decision", "must be APPROVED or REJECTED");
+        }
+        return quorum.cast(id, body.decidedBy().trim(), body.decision(), VoteChannel.API, body.comment(), null)
+                .action();
+    }
+}
