@@ -17,6 +17,8 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -45,8 +47,9 @@ public class UserResource {
     }
 
     @POST
-    @Operation(summary = "Create a dashboard account", description = "Roles: viewer, approver, admin. Password at least 12 characters (stored as bcrypt).")
-    @APIResponse(responseCode = "201", description = "Created")
+    @Operation(operationId = "createUser", summary = "Create a dashboard account", description = "Roles: viewer, approver, admin. Password at least 12 characters (stored as bcrypt).")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserView.class)))
     @APIResponse(responseCode = "400", description = "Invalid email, password or roles")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "Not the admin token")
@@ -57,7 +60,7 @@ public class UserResource {
     }
 
     @GET
-    @Operation(summary = "List dashboard accounts")
+    @Operation(operationId = "listUsers", summary = "List dashboard accounts")
     @APIResponse(responseCode = "200", description = "The accounts")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "Not the admin token")
