@@ -33,6 +33,9 @@ public class Quorum {
     @Inject
     AuditLog audit;
 
+    @Inject
+    Eligibility eligibility;
+
     /** The state after a vote: the action, the approvals so far and whether this vote ended it. */
     public record Tally(ActionView action, long approvals, int requiredApprovals, boolean decided) {
     }
@@ -65,7 +68,7 @@ public class Quorum {
             throw new IllegalArgumentException("a vote is APPROVED or REJECTED, not " + decision);
         }
         PendingAction action = gate.lockPending(actionId);
-        if (channel != VoteChannel.API && !action.approvers().contains(approver)) {
+        if (channel != VoteChannel.API && !eligibility.mayVote(action.approvers(), approver)) {
             throw new NotAnApprover(actionId);
         }
         if (decision == ActionStatus.APPROVED && SelfApproval.isOwnRequest(action.userId(), approver)) {
