@@ -95,6 +95,19 @@ class ApproverGroupsTest {
                 .body(containsString("groups"));
     }
 
+    @Test
+    void theUsersPageShowsAndSetsGroups() {
+        Sessions admin = Sessions.login(Sessions.ADMIN, Sessions.ADMIN_PASSWORD);
+        String email = mailbox("paged");
+        String group = Api.uniqueName("legal");
+        admin.form().formParam("csrf", admin.csrf).formParam("email", email).formParam("password", PASSWORD)
+                .formParam("roles", "approver").formParam("groups", group + ", finance")
+                .post("/dashboard/users").then().statusCode(201).body(containsString("Created " + email));
+        Api.admin().get("/api/v1/users").then().statusCode(200).body("find { it.email == '" + email + "' }.groups",
+                org.hamcrest.Matchers.contains("finance", group));
+        admin.request().get("/dashboard/users").then().statusCode(200).body(containsString("finance, " + group));
+    }
+
     private static io.restassured.response.ValidatableResponse user(String email, String role, String group) {
         return Api.admin().body(Map.of("email", email, "password", PASSWORD, "roles", List.of(role), "groups",
                 List.of(group))).post("/api/v1/users").then().statusCode(201);
