@@ -77,7 +77,8 @@ app = services.get("app", {})
 check(app.get("build", {}).get("dockerfile") == "docker/Dockerfile", "app is not built from docker/Dockerfile")
 check(app.get("build", {}).get("args", {}).get("DB_KIND") == "postgresql", "app is not built with DB_KIND=postgresql")
 env = app.get("environment", {})
-for secret in ("AGENTGATE_ADMIN_TOKEN", "AGENTGATE_LINKS_SECRET", "QUARKUS_DATASOURCE_PASSWORD"):
+for secret in ("AGENTGATE_ADMIN_TOKEN", "AGENTGATE_LINKS_SECRET", "QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY",
+               "QUARKUS_DATASOURCE_PASSWORD"):
     check(re.fullmatch(r"\$\{[A-Z_]+:\?.+\}", str(env.get(secret, ""))),
           f"app {secret} is not required (${{VAR:?message}})")
 check(env.get("QUARKUS_DATASOURCE_JDBC_URL") == "jdbc:postgresql://postgres:5432/agentgate", "app JDBC URL")

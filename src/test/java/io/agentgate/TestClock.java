@@ -2,6 +2,7 @@ package io.agentgate;
 
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -11,6 +12,7 @@ import java.time.ZoneOffset;
 public class TestClock extends Clock {
 
     private volatile Instant pinned;
+    private volatile Duration offset = Duration.ZERO;
 
     public void pin(Instant instant) {
         pinned = instant;
@@ -18,12 +20,18 @@ public class TestClock extends Clock {
 
     public void release() {
         pinned = null;
+        offset = Duration.ZERO;
+    }
+
+    /** Lets time run, but as if it were {@code at} now (e.g. a Saturday night); {@link #release()} undoes it. */
+    public void runFrom(Instant at) {
+        offset = Duration.between(Instant.now(), at);
     }
 
     @Override
     public Instant instant() {
         Instant p = pinned;
-        return p != null ? p : Instant.now();
+        return p != null ? p : Instant.now().plus(offset);
     }
 
     @Override

@@ -67,6 +67,9 @@ public class Agent extends PanacheEntityBase {
     @Column(name = "approval_timeout_seconds")
     public Integer approvalTimeoutSeconds;
 
+    @Column(name = "approval_description")
+    public String approvalDescription;
+
     @Column(name = "api_key_hash")
     public String apiKeyHash;
 
@@ -99,6 +102,6 @@ public class Agent extends PanacheEntityBase {
                 new Capabilities(writeData, sendExternalMessages, executeCode, financialTransactions),
                 maxTransactionAmount, allowedActions,
                 new ApprovalSettings(approvalRequired, approvalRule, approvers, requiredApprovals,
-                        approvalTimeoutSeconds));
+                        approvalTimeoutSeconds, approvalDescription));
     }
 }

@@ -3,7 +3,6 @@ package io.agentgate.agent;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Digits;
-import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -32,8 +31,10 @@ public record AgentRequest(
     public record Approval(
             boolean required,
             @Size(max = 4000) String rule,
-            @Size(max = 50) List<@NotBlank @Email String> approvers,
+            @Size(max = 50) List<@NotBlank @Pattern(regexp = ApprovalSettings.APPROVER,
+                    message = ApprovalSettings.APPROVER_MESSAGE) String> approvers,
             @Min(1) @Max(10) Integer requiredApprovals,
-            @Min(1) @Max(604_800) Integer timeoutSeconds) {
+            @Min(1) @Max(604_800) Integer timeoutSeconds,
+            @Size(max = 500) String description) {
     }
 }

@@ -16,6 +16,8 @@ import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -34,8 +36,9 @@ public class AgentResource {
     AgentService agents;
 
     @POST
-    @Operation(summary = "Register an agent", description = "Returns the agent with its API key, shown only here.")
-    @APIResponse(responseCode = "201", description = "Registered; body has apiKey")
+    @Operation(operationId = "createAgent", summary = "Register an agent", description = "Returns the agent with its API key, shown only here.")
+    @APIResponse(responseCode = "201", description = "Registered; body has apiKey",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
     @APIResponse(responseCode = "400", description = "Invalid body")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "An agent key, not the admin token")
@@ -48,7 +51,7 @@ public class AgentResource {
     }
 
     @GET
-    @Operation(summary = "List agents", description = "Every registered agent, by name.")
+    @Operation(operationId = "listAgents", summary = "List agents", description = "Every registered agent, by name.")
     @APIResponse(responseCode = "200", description = "The agents")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "An agent key, not the admin token")
@@ -58,7 +61,7 @@ public class AgentResource {
 
     @GET
     @Path("{name}")
-    @Operation(summary = "Get an agent")
+    @Operation(operationId = "getAgent", summary = "Get an agent")
     @APIResponse(responseCode = "200", description = "The agent")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "An agent key, not the admin token")
@@ -69,7 +72,7 @@ public class AgentResource {
 
     @PUT
     @Path("{name}")
-    @Operation(summary = "Change an agent", description = "Replaces risk level, capabilities, limits and approval settings. The name cannot change.")
+    @Operation(operationId = "updateAgent", summary = "Change an agent", description = "Replaces risk level, capabilities, limits and approval settings. The name cannot change.")
     @APIResponse(responseCode = "200", description = "The changed agent")
     @APIResponse(responseCode = "400", description = "Invalid body")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
@@ -81,7 +84,7 @@ public class AgentResource {
 
     @POST
     @Path("{name}/keys")
-    @Operation(summary = "Rotate the agent's API key", description = "Issues a new key; the old one stops working at once.")
+    @Operation(operationId = "rotateAgentKey", summary = "Rotate the agent's API key", description = "Issues a new key; the old one stops working at once.")
     @APIResponse(responseCode = "200", description = "The agent with its new apiKey")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "An agent key, not the admin token")

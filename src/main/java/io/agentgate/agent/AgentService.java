@@ -188,13 +188,16 @@ public class AgentService {
         agent.requiredApprovals = approval == null || approval.requiredApprovals() == null ? 1
                 : approval.requiredApprovals();
         agent.approvalTimeoutSeconds = approval == null ? null : approval.timeoutSeconds();
+        agent.approvalDescription = approval == null || approval.description() == null
+                || approval.description().isBlank() ? null : approval.description().strip();
         agent.updatedAt = clock.instant();
     }
 
     private void checkConsistent(AgentRequest request) {
         List<Problem.FieldError> errors = new ArrayList<>();
         AgentRequest.Approval approval = request.approval();
-        if (approval != null && approval.requiredApprovals() != null && approval.requiredApprovals() > 1) {
+        if (approval != null && approval.requiredApprovals() != null && approval.requiredApprovals() > 1
+                && !ApprovalSettings.namesGroup(approval.approvers())) {
             int approvers = approval.approvers() == null ? 0 : (int) approval.approvers().stream().distinct().count();
             if (approval.requiredApprovals() > approvers) {
                 errors.add(new Problem.FieldError("approval.requiredApprovals",

@@ -43,7 +43,8 @@ public class ApprovalMailer {
     private static final Logger LOG = Logger.getLogger(ApprovalMailer.class);
 
     /** What the approver mail shows. */
-    public record ApprovalMail(ApprovalSummary action, String approver, String approveUrl, String rejectUrl) {
+    public record ApprovalMail(ApprovalSummary action, String approver, String approveUrl, String rejectUrl,
+            String dashboardUrl) {
     }
 
     @CheckedTemplate(basePath = "approval")
@@ -68,6 +69,9 @@ public class ApprovalMailer {
     AgentGateConfig config;
 
     @Inject
+    Eligibility eligibility;
+
+    @Inject
     MailSettings settings;
 
     @Inject
@@ -90,12 +94,12 @@ public class ApprovalMailer {
         pump.stop();
     }
 
-    /** In the submitting transaction: one outbox row per approver of a new pending action. */
+    /** In the submitting transaction: one outbox row per person who may vote (named, or in a named group). */
     void enqueue(@Observes ActionSubmitted event) {
         if (event.action().status() != ActionStatus.PENDING) {
             return;
         }
-        for (String approver : event.approvers()) {
+        for (String approver : eligibility.recipients(event.approvers())) {
             outbox.add(event.action().id(), approver, KIND);
         }
     }
@@ -152,7 +156,8 @@ public class ApprovalMailer {
         ApprovalSummary summary = links.summary(detail);
         String approve = url(detail.id(), mail.recipient, Intent.APPROVE, detail);
         String reject = url(detail.id(), mail.recipient, Intent.REJECT, detail);
-        Mails.request(new ApprovalMail(summary, mail.recipient, approve, reject))
+        String dashboard = config.baseUrl().replaceAll("/+$", "") + "/dashboard/actions/" + detail.id();
+        Mails.request(new ApprovalMail(summary, mail.recipient, approve, reject, dashboard))
                 .to(mail.recipient)
                 .subject("Approval needed: " + summary.action() + " by " + summary.agent() + " (" + summary.quorum() + ")")
                 .send().await().atMost(settings.sendTimeout());

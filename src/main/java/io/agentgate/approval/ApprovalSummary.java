@@ -6,6 +6,8 @@ import io.agentgate.agent.AgentProfile;
 import io.agentgate.gate.ActionDetail;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.policy.Enforcement;
+import io.agentgate.policy.PolicyEngine;
+import io.agentgate.policy.Severity;
 import io.agentgate.policy.Violation;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,36 +15,58 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * An action as the approver mail and the approval pages show it. Every string is raw: the HTML templates escape it.
  *
  * @param context          the agent's context, pretty-printed JSON
  * @param triggering       the violations that sent the action to approval (enforcement review)
+ * @param why              the triggering violations in plain words: the approval rule's or the policy's
+ *                         description instead of an expression
  * @param otherViolations  audit-only violations, shown for context
  * @param deadlineRelative "in 4 minutes" or "2 minutes ago", as of rendering
  */
 public record ApprovalSummary(UUID id, String agent, String agentDisplayName, String riskLevel, String action,
-        String toolName, String context, List<Violation> triggering, List<Violation> otherViolations,
+        String toolName, String context, List<Violation> triggering, List<Why> why, List<Violation> otherViolations,
         String deadlineUtc, String deadlineRelative, long approvals, int requiredApprovals, ActionStatus status,
         String decidedBy, String decidedAtUtc, String decisionComment) {
 
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
 
+    /** One reason an action waits for a person, as approvers read it. */
+    public record Why(String policy, Severity severity, String text) {
+    }
+
+    /**
+     * @param descriptions a declarative policy's plain-language description by name (null for built-ins, whose
+     *                     reasons are already written for people)
+     */
     static ApprovalSummary of(ActionDetail detail, AgentProfile agent, long approvals, Instant now,
-            ObjectMapper json) {
+            ObjectMapper json, Function<String, String> descriptions) {
         var view = detail.view();
+        List<Violation> triggering = view.violations().stream().filter(v -> v.enforcement() == Enforcement.REVIEW)
+                .toList();
         return new ApprovalSummary(view.id(), view.agent(),
                 agent == null || agent.displayName() == null ? view.agent() : agent.displayName(),
                 agent == null ? "unknown" : agent.riskLevel().name(), view.action(), detail.toolName(),
-                pretty(detail.context(), json),
-                view.violations().stream().filter(v -> v.enforcement() == Enforcement.REVIEW).toList(),
+                pretty(detail.context(), json), triggering,
+                triggering.stream().map(v -> new Why(v.policy(), v.severity(), plain(v, agent, descriptions))).toList(),
                 view.violations().stream().filter(v -> v.enforcement() != Enforcement.REVIEW).toList(),
                 view.deadline() == null ? "-" : UTC.format(view.deadline()),
                 view.deadline() == null ? "-" : relative(Duration.between(now, view.deadline())),
                 approvals, detail.requiredApprovals(), view.status(), view.decidedBy(),
                 view.decidedAt() == null ? null : UTC.format(view.decidedAt()), view.comment());
+    }
+
+    private static String plain(Violation v, AgentProfile agent, Function<String, String> descriptions) {
+        if (v.policy().equals(PolicyEngine.APPROVAL_REQUIRED)) {
+            String described = agent == null || agent.approval() == null ? null : agent.approval().description();
+            return described != null ? described : "The agent's approval rule asks a person to decide this action";
+        }
+        String described = descriptions.apply(v.policy());
+        return described == null || described.isBlank() ? v.reason() : described;
     }
 
     /** "1 of 2 approvals". */

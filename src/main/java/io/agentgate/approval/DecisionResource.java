@@ -33,7 +33,7 @@ public class DecisionResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Decide a pending action (integrations)", description = "Admin token. The first decision wins.")
+    @Operation(operationId = "decideAction", summary = "Decide a pending action (integrations)", description = "Admin token. The first decision wins.")
     @APIResponse(responseCode = "200", description = "The decided action")
     @APIResponse(responseCode = "400", description = "Invalid body")
     @APIResponse(responseCode = "401", description = "No or bad admin token")

@@ -9,6 +9,7 @@ import io.agentgate.gate.ActionDetail;
 import io.agentgate.gate.ActionNotPending;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.gate.GateService;
+import io.agentgate.policy.PolicyEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -54,7 +55,13 @@ public class LinkService {
     AuditLog audit;
 
     @Inject
+    Eligibility eligibility;
+
+    @Inject
     Clock clock;
+
+    @Inject
+    PolicyEngine policies;
 
     @Inject
     ObjectMapper json;
@@ -169,7 +176,7 @@ public class LinkService {
             throw new LinkRefused(Refusal.EXPIRED, "This link expired at " + UTC.format(link.expiry())
                     + ". Nothing was decided.", summary);
         }
-        if (!detail.approvers().contains(link.approver())) {
+        if (!eligibility.mayVote(detail.approvers(), link.approver())) {
             throw new LinkRefused(Refusal.NOT_APPROVER, "You are not (or no longer) among this action's approvers. "
                     + "Nothing was decided.", summary);
         }
@@ -194,7 +201,10 @@ public class LinkService {
         } catch (NotFound e) {
             agent = null;
         }
-        return ApprovalSummary.of(detail, agent, quorum.approvals(detail.id()), clock.instant(), json);
+        Map<String, String> declarative = new java.util.HashMap<>();
+        policies.describe().stream().filter(p -> !p.builtIn()).forEach(p -> declarative.put(p.name(), p.description()));
+        return ApprovalSummary.of(detail, agent, quorum.approvals(detail.id()), clock.instant(), json,
+                declarative::get);
     }
 
     private static String word(ActionStatus decision) {

@@ -37,6 +37,9 @@ public class Quorum {
     @Inject
     ActionWriter writer;
 
+    @Inject
+    Eligibility eligibility;
+
     /** The state after a vote: the action, the approvals so far and whether this vote ended it. */
     public record Tally(ActionView action, long approvals, int requiredApprovals, boolean decided) {
     }
@@ -75,7 +78,7 @@ public class Quorum {
             throw new IllegalArgumentException("a vote is APPROVED or REJECTED, not " + decision);
         }
         PendingAction action = gate.lockPending(actionId);
-        if (channel != VoteChannel.API && !action.approvers().contains(approver)) {
+        if (channel != VoteChannel.API && !eligibility.mayVote(action.approvers(), approver)) {
             throw new NotAnApprover(actionId);
         }
         if (decision == ActionStatus.APPROVED && SelfApproval.isOwnRequest(action.userId(), approver)) {

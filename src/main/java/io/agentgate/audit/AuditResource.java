@@ -18,6 +18,9 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -39,10 +42,11 @@ public class AuditResource {
 
     @GET
     @Produces(NDJSON)
-    @Operation(summary = "Export audit events as NDJSON, in chain order",
+    @Operation(operationId = "exportAudit", summary = "Export audit events as NDJSON, in chain order",
             description = "One JSON object per line; streamed in batches, so memory stays flat for any size. "
                     + "Filters: agent, actionId, type, from (inclusive), to (exclusive), ISO-8601 instants.")
-    @APIResponse(responseCode = "200", description = "The events, one per line")
+    @APIResponse(responseCode = "200", description = "The events, one per line",
+            content = @Content(mediaType = NDJSON, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "400", description = "A bad filter value")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "Not the admin token")
@@ -73,7 +77,7 @@ public class AuditResource {
     @GET
     @Path("verify")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Verify the hash chain",
+    @Operation(operationId = "verifyAudit", summary = "Verify the hash chain",
             description = "{\"valid\":true,\"events\":N}, or valid=false with the first broken event and why.")
     @APIResponse(responseCode = "200", description = "The verification result")
     @APIResponse(responseCode = "401", description = "No or bad admin token")

@@ -12,7 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.Components;
 @OpenAPIDefinition(
         info = @Info(title = "AgentGate API", version = "v1",
                 description = "Governance gate for AI agents: register agents, submit actions, wait for decisions.",
-                license = @License(name = "Apache-2.0")),
+                license = @License(name = "Apache-2.0", identifier = "Apache-2.0")),
         components = @Components(securitySchemes = @SecurityScheme(securitySchemeName = "bearer",
                 type = SecuritySchemeType.HTTP, scheme = "bearer",
                 description = "The admin token (agentgate.admin-token) or an agent's API key (agk_...)")))

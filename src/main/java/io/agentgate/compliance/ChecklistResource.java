@@ -12,6 +12,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -36,7 +39,7 @@ public class ChecklistResource {
 
     @GET
     @Path("checklist")
-    @Operation(summary = "The governance checklist of the installation, with every agent's score")
+    @Operation(operationId = "getChecklist", summary = "The governance checklist of the installation, with every agent's score")
     @APIResponse(responseCode = "200", description = "The checklist")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "Not the admin token")
@@ -47,8 +50,9 @@ public class ChecklistResource {
     @GET
     @Path("checklist.md")
     @Produces(MarkdownExport.MEDIA_TYPE)
-    @Operation(summary = "The governance checklist as a Markdown file for auditors")
-    @APIResponse(responseCode = "200", description = "text/markdown, as an attachment")
+    @Operation(operationId = "exportChecklist", summary = "The governance checklist as a Markdown file for auditors")
+    @APIResponse(responseCode = "200", description = "text/markdown, as an attachment",
+            content = @Content(mediaType = MarkdownExport.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "Not the admin token")
     public Response markdown() {
@@ -59,7 +63,7 @@ public class ChecklistResource {
 
     @POST
     @Path("audit-verification")
-    @Operation(summary = "Verify the audit chain now",
+    @Operation(operationId = "verifyAuditChainNow", summary = "Verify the audit chain now",
             description = "Reports use the last background verification; this runs one now (it walks every event, "
                     + "so it takes a while on a large trail) and returns it.")
     @APIResponse(responseCode = "200", description = "The new verification")

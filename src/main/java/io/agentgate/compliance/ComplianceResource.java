@@ -13,6 +13,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -33,7 +36,7 @@ public class ComplianceResource {
 
     @GET
     @Path("compliance")
-    @Operation(summary = "The agent's EU AI Act report",
+    @Operation(operationId = "getComplianceReport", summary = "The agent's EU AI Act report",
             description = "One check per article (Art. 9-15), each passed only when its declared and derived evidence "
                     + "all hold; a gap per missing piece with what to do.")
     @APIResponse(responseCode = "200", description = "The report")
@@ -46,7 +49,7 @@ public class ComplianceResource {
 
     @PUT
     @Path("compliance")
-    @Operation(summary = "Store the agent's compliance record",
+    @Operation(operationId = "storeComplianceRecord", summary = "Store the agent's compliance record",
             description = "Replaces the declared record (an absent article is not met); evidence is required for a "
                     + "met article. Writes a compliance.updated audit event. Returns the report.")
     @APIResponse(responseCode = "200", description = "Stored; the report as it is now")
@@ -61,7 +64,7 @@ public class ComplianceResource {
 
     @GET
     @Path("compliance/record")
-    @Operation(summary = "The agent's declared compliance record as stored")
+    @Operation(operationId = "getComplianceRecord", summary = "The agent's declared compliance record as stored")
     @APIResponse(responseCode = "200", description = "The record with who changed it last")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "Not the admin token")
@@ -73,7 +76,7 @@ public class ComplianceResource {
 
     @GET
     @Path("checklist")
-    @Operation(summary = "The agent's governance checklist",
+    @Operation(operationId = "getAgentChecklist", summary = "The agent's governance checklist",
             description = "Risk assessment, policy definition, technical controls, monitoring, compliance.")
     @APIResponse(responseCode = "200", description = "The checklist")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
@@ -86,8 +89,9 @@ public class ComplianceResource {
     @GET
     @Path("compliance.md")
     @Produces(MarkdownExport.MEDIA_TYPE)
-    @Operation(summary = "The report and checklist as a Markdown file for auditors")
-    @APIResponse(responseCode = "200", description = "text/markdown, as an attachment")
+    @Operation(operationId = "exportComplianceReport", summary = "The report and checklist as a Markdown file for auditors")
+    @APIResponse(responseCode = "200", description = "text/markdown, as an attachment",
+            content = @Content(mediaType = MarkdownExport.MEDIA_TYPE, schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "Not the admin token")
     @APIResponse(responseCode = "404", description = "No such agent")

@@ -6,14 +6,20 @@ import io.quarkus.security.jpa.PasswordType;
 import io.quarkus.security.jpa.Roles;
 import io.quarkus.security.jpa.UserDefinition;
 import io.quarkus.security.jpa.Username;
+import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
+import jakarta.persistence.ElementCollection;
 import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /** A person who uses the dashboard: viewer, approver or admin. The password is a bcrypt hash. */
@@ -36,6 +42,12 @@ public class Account extends PanacheEntityBase {
     @Roles
     public String roles;
 
+    /** Approver groups the person belongs to (an agent's approvers may name {@code group:<name>}). */
+    @ElementCollection(fetch = FetchType.EAGER)
+    @CollectionTable(name = "account_group", joinColumns = @JoinColumn(name = "account_id"))
+    @Column(name = "group_name")
+    public Set<String> groups = new TreeSet<>();
+
     @Column(name = "created_at")
     public Instant createdAt;
 
@@ -44,6 +56,14 @@ public class Account extends PanacheEntityBase {
 
     public List<String> roleList() {
         return Arrays.stream(roles.split(",")).map(String::trim).filter(r -> !r.isEmpty()).toList();
+    }
+
+    public List<String> groupList() {
+        return groups.stream().sorted().toList();
+    }
+
+    public boolean mayApprove() {
+        return roleList().contains("approver") || roleList().contains("admin");
     }
 
     public static Optional<Account> findByEmail(String email) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -24,6 +25,7 @@ public class AccountService {
 
     public static final Set<String> ROLES = Set.of("viewer", "approver", "admin");
     public static final int MIN_PASSWORD_LENGTH = 12;
+    private static final Pattern GROUP = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
     private static final Pattern BCRYPT = Pattern.compile("^\\$2[aby]?\\$\\d{2}\\$[./A-Za-z0-9]{53}$");
 
     @Inject
@@ -33,9 +35,10 @@ public class AccountService {
     AuditLog audit;
 
     @Transactional
-    public Account create(String email, String password, List<String> roles, String actor) {
+    public Account create(String email, String password, List<String> roles, List<String> groups, String actor) {
         String normalized = normalize(email);
         String roleColumn = roles(roles);
+        Set<String> groupSet = groups(groups);
         if (Account.findByEmail(normalized).isPresent()) {
             throw exists(normalized);
         }
@@ -44,6 +47,7 @@ public class AccountService {
         account.email = normalized;
         account.passwordHash = hash(password);
         account.roles = roleColumn;
+        account.groups = groupSet;
         account.createdAt = clock.instant();
         account.updatedAt = account.createdAt;
         try {
@@ -55,24 +59,30 @@ public class AccountService {
         return account;
     }
 
-    /** Creates the account, or sets its password and roles when it exists (the governance file is authoritative). */
+    /**
+     * Creates the account, or sets its password, roles and groups when it exists (the governance file is
+     * authoritative).
+     */
     @Transactional
-    public Account upsert(String email, String password, List<String> roles, String actor) {
+    public Account upsert(String email, String password, List<String> roles, List<String> groups, String actor) {
         String normalized = normalize(email);
         Account account = Account.findByEmail(normalized).orElse(null);
         if (account == null) {
-            return create(normalized, password, roles, actor);
+            return create(normalized, password, roles, groups, actor);
         }
         String roleColumn = roles(roles);
+        Set<String> groupSet = groups(groups);
         boolean samePassword = password.equals(account.passwordHash)
                 || !isBcrypt(password) && BcryptUtil.matches(password, account.passwordHash);
-        if (samePassword && roleColumn.equals(account.roles)) {
+        if (samePassword && roleColumn.equals(account.roles) && groupSet.equals(new TreeSet<>(account.groups))) {
             return account;
         }
         if (!samePassword) {
             account.passwordHash = hash(password);
         }
         account.roles = roleColumn;
+        account.groups.clear();
+        account.groups.addAll(groupSet);
         account.updatedAt = clock.instant();
         audit.record("user.updated", null, null, actor, details(account));
         return account;
@@ -120,6 +130,27 @@ public class AccountService {
         return String.join(",", cleaned);
     }
 
+    /** Checks group names without storing anything; throws with the field in error. */
+    public static void checkGroups(List<String> groups) {
+        groups(groups);
+    }
+
+    /** Group names: lower case letters, digits, '.', '_' and '-' (an agent names one as {@code group:<name>}). */
+    static Set<String> groups(List<String> groups) {
+        Set<String> cleaned = new TreeSet<>();
+        if (groups == null) {
+            return cleaned;
+        }
+        for (String group : groups) {
+            String name = group == null ? "" : group.trim().toLowerCase(Locale.ROOT);
+            if (!GROUP.matcher(name).matches()) {
+                throw new InvalidRequest("groups", "'" + group + "' is not a group name ([a-z0-9][a-z0-9._-]{0,99})");
+            }
+            cleaned.add(name);
+        }
+        return cleaned;
+    }
+
     private static Conflict exists(String email) {
         return new Conflict("user-exists", "User exists", "An account for " + email + " already exists",
                 Map.of("email", email));
@@ -129,6 +160,7 @@ public class AccountService {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("email", account.email);
         details.put("roles", account.roleList());
+        details.put("groups", account.groupList());
         return details;
     }
 }

@@ -1,6 +1,7 @@
 package io.agentgate.dashboard;
 
 import io.agentgate.approval.AlreadyVoted;
+import io.agentgate.approval.Eligibility;
 import io.agentgate.approval.NotAnApprover;
 import io.agentgate.approval.Quorum;
 import io.agentgate.approval.SelfApproval;
@@ -25,6 +26,9 @@ public class DashboardDecisions {
 
     @Inject
     Quorum quorum;
+
+    @Inject
+    Eligibility eligibility;
 
     /** What became of a vote: shown on the action's page; {@code status} is the page's HTTP status. */
     public record Outcome(int status, String message, boolean decided) {
@@ -87,9 +91,9 @@ public class DashboardDecisions {
             return new Controls(false, false, ("You are logged in as a viewer: viewers see every action "
                     + "but decide none. Approvers and admins decide."));
         }
-        if (!action.approvers().contains(viewer.email())) {
-            return new Controls(false, false, ("Only this action's approvers decide it ("
-                    + String.join(", ", action.approvers()) + ")."));
+        if (!eligibility.mayVote(action.approvers(), viewer.email())) {
+            return new Controls(false, false, ("Only this action's approvers decide it: "
+                    + Eligibility.describe(action.approvers()) + "."));
         }
         var own = action.votes().stream().filter(v -> v.approver().equals(viewer.email())).findFirst();
         if (own.isPresent()) {

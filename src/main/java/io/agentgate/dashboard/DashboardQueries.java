@@ -63,6 +63,11 @@ public class DashboardQueries {
         public long approvals() {
             return votes.stream().filter(v -> v.decision() == ActionStatus.APPROVED).count();
         }
+
+        /** Who decides, in words: named people and groups, or any approver when the agent names none. */
+        public String approversInWords() {
+            return io.agentgate.approval.Eligibility.describe(approvers);
+        }
     }
 
     /** A count by some key. */

@@ -75,7 +75,7 @@ public class DashboardResource {
     }
 
     /** A dashboard account as the users page shows it. */
-    public record UserRow(String email, List<String> roles, java.time.Instant createdAt) {
+    public record UserRow(String email, List<String> roles, List<String> groups, java.time.Instant createdAt) {
     }
 
     /** The filter form's choices and the current values. */
@@ -231,12 +231,14 @@ public class DashboardResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "Create a dashboard account (admin); CSRF token required")
     public Response createUser(@RestForm String email, @RestForm String password, @RestForm List<String> roles,
-            @RestForm(CsrfTokens.FIELD) String csrf) {
+            @RestForm String groups, @RestForm(CsrfTokens.FIELD) String csrf) {
         if (!frames.csrfValid(csrf)) {
             return csrfRefused();
         }
         try {
-            Account created = accounts.create(email, password, roles, frames.viewer().email());
+            List<String> groupList = groups == null ? List.of()
+                    : java.util.Arrays.stream(groups.split("[,\\s]+")).filter(g -> !g.isBlank()).toList();
+            Account created = accounts.create(email, password, roles, groupList, frames.viewer().email());
             return page(201, Pages.users(frames.frame("/dashboard/users"), users(accounts), "Created " + created.email
                     + " (" + created.roles.replace(",", ", ") + ").", false, null));
         } catch (io.agentgate.common.DomainException e) {
@@ -289,7 +291,7 @@ public class DashboardResource {
     }
 
     private static List<UserRow> users(AccountService accounts) {
-        return accounts.list().stream().map(a -> new UserRow(a.email, a.roleList(), a.createdAt)).toList();
+        return accounts.list().stream().map(a -> new UserRow(a.email, a.roleList(), a.groupList(), a.createdAt)).toList();
     }
 
     private static Optional<ActionStatus> parseStatus(String value) {

@@ -17,6 +17,8 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -34,30 +36,32 @@ public class UserResource {
 
     /** Body of account creation. */
     public record UserRequest(@NotBlank @Size(max = 320) String email, @NotNull @Size(max = 200) String password,
-            @NotEmpty List<String> roles) {
+            @NotEmpty List<String> roles, @Size(max = 50) List<String> groups) {
     }
 
     /** An account as shown: never the password hash. */
-    public record UserView(String email, List<String> roles, Instant createdAt) {
+    public record UserView(String email, List<String> roles, List<String> groups, Instant createdAt) {
         static UserView of(Account a) {
-            return new UserView(a.email, a.roleList(), a.createdAt);
+            return new UserView(a.email, a.roleList(), a.groupList(), a.createdAt);
         }
     }
 
     @POST
-    @Operation(summary = "Create a dashboard account", description = "Roles: viewer, approver, admin. Password at least 12 characters (stored as bcrypt).")
-    @APIResponse(responseCode = "201", description = "Created")
+    @Operation(operationId = "createUser", summary = "Create a dashboard account", description = "Roles: viewer, approver, admin. Password at least 12 characters (stored as bcrypt). "
+            + "Groups (optional): approver groups an agent names as group:<name> in its approvers.")
+    @APIResponse(responseCode = "201", description = "Created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UserView.class)))
     @APIResponse(responseCode = "400", description = "Invalid email, password or roles")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "Not the admin token")
     @APIResponse(responseCode = "409", description = "An account with this email exists")
     public Response create(@Valid @NotNull UserRequest body) {
-        Account account = accounts.create(body.email(), body.password(), body.roles(), "admin");
+        Account account = accounts.create(body.email(), body.password(), body.roles(), body.groups(), "admin");
         return Response.status(201).entity(UserView.of(account)).build();
     }
 
     @GET
-    @Operation(summary = "List dashboard accounts")
+    @Operation(operationId = "listUsers", summary = "List dashboard accounts")
     @APIResponse(responseCode = "200", description = "The accounts")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "Not the admin token")

@@ -4,6 +4,7 @@ import io.agentgate.agent.AgentProfile;
 import io.agentgate.agent.Roles;
 import io.agentgate.common.AgentGateConfig;
 import io.agentgate.common.InvalidRequest;
+import io.agentgate.common.Problem;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -26,6 +27,9 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -57,12 +61,14 @@ public class ActionResource {
 
     @POST
     @RolesAllowed(Roles.AGENT)
-    @Operation(summary = "Ask to take an action",
+    @Operation(operationId = "submitAction", summary = "Ask to take an action",
             description = "Evaluates the action against every policy. ALLOWED and DENIED answer at once (200); "
                     + "PENDING (202) means a person decides before the deadline: long-poll pollUrl. "
                     + "A repeated idempotencyKey returns the first answer with header Idempotent-Replayed: true.")
-    @APIResponse(responseCode = "200", description = "ALLOWED or DENIED, with violations")
-    @APIResponse(responseCode = "202", description = "PENDING, with deadline and pollUrl")
+    @APIResponse(responseCode = "200", description = "ALLOWED or DENIED, with violations",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SubmitResponse.class)))
+    @APIResponse(responseCode = "202", description = "PENDING, with deadline and pollUrl",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SubmitResponse.class)))
     @APIResponse(responseCode = "400", description = "Malformed JSON or invalid fields")
     @APIResponse(responseCode = "401", description = "No or unknown API key")
     @APIResponse(responseCode = "403", description = "Not an agent key")
@@ -97,7 +103,7 @@ public class ActionResource {
     @Path("{id}")
     @RolesAllowed(Roles.AGENT)
     @Blocking
-    @Operation(summary = "Get an action, waiting for its decision",
+    @Operation(operationId = "getAction", summary = "Get an action, waiting for its decision",
             description = "Answers as soon as the action is terminal, or after `wait` seconds with its current state. "
                     + "Waiting holds no server thread.")
     @APIResponse(responseCode = "200", description = "The action's state")
@@ -106,8 +112,8 @@ public class ActionResource {
     @APIResponse(responseCode = "403", description = "Not an agent key")
     @APIResponse(responseCode = "404", description = "No such action for this agent")
     public Uni<ActionView> get(@PathParam("id") UUID id,
-            @Parameter(description = "seconds to wait for a decision, 0 to max-wait (longer is cut to max-wait)")
-            @QueryParam("wait") String wait) {
+            @Parameter(description = "seconds to wait for a decision, 0 to max-wait (longer is cut to max-wait)",
+                    schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("wait") String wait) {
         Duration hold = waitDuration(wait);
         UUID agentId = agent().id();
         if (hold.isZero()) {
@@ -135,7 +141,7 @@ public class ActionResource {
     @POST
     @Path("{id}/cancel")
     @RolesAllowed(Roles.AGENT)
-    @Operation(summary = "Withdraw a pending action")
+    @Operation(operationId = "cancelAction", summary = "Withdraw a pending action")
     @APIResponse(responseCode = "200", description = "CANCELLED")
     @APIResponse(responseCode = "401", description = "No or unknown API key")
     @APIResponse(responseCode = "403", description = "Not an agent key")
@@ -149,7 +155,9 @@ public class ActionResource {
     @POST
     @Path("{id}/result")
     @RolesAllowed(Roles.AGENT)
-    @Operation(summary = "Report the outcome of an allowed or approved action", description = "Recorded in the audit log, once.")
+    // 204 has no body, so a generated client accepts only the error type: do not answer that with 406
+    @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+    @Operation(operationId = "reportResult", summary = "Report the outcome of an allowed or approved action", description = "Recorded in the audit log, once.")
     @APIResponse(responseCode = "204", description = "Recorded")
     @APIResponse(responseCode = "400", description = "Invalid body")
     @APIResponse(responseCode = "401", description = "No or unknown API key")
@@ -164,13 +172,16 @@ public class ActionResource {
 
     @GET
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "List actions, newest first", description = "Admin token. Filters by status and agent name.")
+    @Operation(operationId = "listActions", summary = "List actions, newest first", description = "Admin token. Filters by status and agent name.")
     @APIResponse(responseCode = "200", description = "One page of actions")
     @APIResponse(responseCode = "400", description = "Unknown status or bad paging")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "Not the admin token")
-    public ActionPage list(@QueryParam("status") String status, @QueryParam("agent") String agent,
-            @QueryParam("page") String page, @QueryParam("size") String size) {
+    public ActionPage list(@QueryParam("status") @Parameter(schema = @Schema(implementation = ActionStatus.class))
+            String status, @QueryParam("agent") String agent,
+            @QueryParam("page") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) String page,
+            @QueryParam("size") @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "200")) String size) {
         ActionStatus statusFilter = parseStatus(status);
         int pageNo = intParam("page", page, 0, 0, 1_000_000);
         int pageSize = intParam("size", size, 50, 1, MAX_PAGE_SIZE);

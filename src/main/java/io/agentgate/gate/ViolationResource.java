@@ -39,7 +39,7 @@ public class ViolationResource {
     }
 
     @GET
-    @Operation(summary = "List recorded violations, newest first",
+    @Operation(operationId = "listViolations", summary = "List recorded violations, newest first",
             description = "Filters by agent name, policy name and time (ISO-8601 instant).")
     @APIResponse(responseCode = "200", description = "One page of violations")
     @APIResponse(responseCode = "400", description = "Bad since or paging")

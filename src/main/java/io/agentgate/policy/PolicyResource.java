@@ -30,7 +30,7 @@ public class PolicyResource {
     GovernanceService governance;
 
     @GET
-    @Operation(summary = "List the policies in effect", description = "Built-ins (as configured) then declarative policies, with severity, enforcement and scope.")
+    @Operation(operationId = "listPolicies", summary = "List the policies in effect", description = "Built-ins (as configured) then declarative policies, with severity, enforcement and scope.")
     @APIResponse(responseCode = "200", description = "The policies")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "Not the admin token")
@@ -40,7 +40,7 @@ public class PolicyResource {
 
     @POST
     @Path("reload")
-    @Operation(summary = "Re-read the governance file",
+    @Operation(operationId = "reloadGovernance", summary = "Re-read the governance file",
             description = "Validates and compiles the whole file first; a bad file changes nothing and the answer says "
                     + "which entry and where. Agents created by the file are returned with their API keys.")
     @APIResponse(responseCode = "200", description = "Loaded: counts and the keys of newly created agents")

@@ -25,7 +25,7 @@ import java.util.Map;
  *     approval: {required: true, rule: "action == 'execute_transaction'", approvers: [alice@example.com],
  *                requiredApprovals: 1, timeoutSeconds: 300}
  * users:
- *   - {email: alice@example.com, password: "...", roles: [approver]}
+ *   - {email: alice@example.com, password: "...", roles: [approver], groups: [payments]}
  * builtins:      # enabled, enforcement, severity, agents, riskLevels; actions for the policies that have them
  *   transaction-limit: {enforcement: deny, severity: high}
  * policies:
@@ -63,20 +63,25 @@ public record GovernanceFile(List<AgentSpec> agents, List<UserSpec> users, Map<S
 
     /** An agent's approval block; {@code requiredApprovals} defaults to 1, {@code timeoutSeconds} to the default. */
     public record ApprovalSpec(boolean required, String rule, List<String> approvers, Integer requiredApprovals,
-            Integer timeoutSeconds) {
+            Integer timeoutSeconds, String description) {
 
         public ApprovalSettings toSettings() {
             return new ApprovalSettings(required, rule == null || rule.isBlank() ? null : rule,
                     approvers == null ? List.of() : List.copyOf(approvers),
-                    requiredApprovals == null ? 1 : requiredApprovals, timeoutSeconds);
+                    requiredApprovals == null ? 1 : requiredApprovals, timeoutSeconds,
+                    description == null || description.isBlank() ? null : description.strip());
         }
     }
 
-    /** A dashboard account; roles are viewer, approver, admin. */
-    public record UserSpec(String email, String password, List<String> roles) {
+    /** A dashboard account; roles are viewer, approver, admin; groups are approver groups ({@code group:<name>}). */
+    public record UserSpec(String email, String password, List<String> roles, List<String> groups) {
+        public UserSpec {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+
         @Override
         public String toString() {
-            return "UserSpec[email=" + email + ", roles=" + roles + "]"; // never the password
+            return "UserSpec[email=" + email + ", roles=" + roles + ", groups=" + groups + "]"; // never the password
         }
     }
 

@@ -185,6 +185,7 @@ public final class GovernanceLoader {
                 v.require(ap.requiredApprovals() == null || ap.requiredApprovals() >= 1, subject,
                         "'approval.requiredApprovals' must be at least 1");
                 v.require(ap.requiredApprovals() == null || ap.approvers() == null || ap.approvers().isEmpty()
+                        || io.agentgate.agent.ApprovalSettings.namesGroup(ap.approvers())
                         || ap.requiredApprovals() <= ap.approvers().size(), subject,
                         "'approval.requiredApprovals' is more than the number of approvers");
                 v.require(ap.timeoutSeconds() == null || ap.timeoutSeconds() > 0, subject,

@@ -138,6 +138,7 @@ public class GovernanceService {
             for (GovernanceFile.UserSpec user : file.users()) {
                 try {
                     AccountService.checkPassword(user.password());
+                    AccountService.checkGroups(user.groups());
                 } catch (InvalidRequest e) {
                     throw new InvalidGovernanceFile(governance.source() + ": user '" + user.email() + "': "
                             + e.getMessage());
@@ -150,7 +151,7 @@ public class GovernanceService {
                         agents.upsert(request, ACTOR).ifPresent(key -> newKeys.put(request.name(), key));
                     }
                     for (GovernanceFile.UserSpec user : file.users()) {
-                        accounts.upsert(user.email(), user.password(), user.roles(), ACTOR);
+                        accounts.upsert(user.email(), user.password(), user.roles(), user.groups(), ACTOR);
                     }
                     Map<String, Object> details = new LinkedHashMap<>();
                     details.put("source", governance.source());
@@ -203,6 +204,6 @@ public class GovernanceService {
         return new AgentRequest(spec.name(), spec.displayName(), spec.riskLevel(), spec.capabilitiesOrNone(),
                 spec.maxTransactionAmount(), spec.allowedActions(),
                 a == null ? null : new AgentRequest.Approval(a.required(), a.rule(), a.approvers(),
-                        a.requiredApprovals(), a.timeoutSeconds()));
+                        a.requiredApprovals(), a.timeoutSeconds(), a.description()));
     }
 }

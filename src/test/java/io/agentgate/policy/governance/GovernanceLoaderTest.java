@@ -31,12 +31,13 @@ class GovernanceLoaderTest {
                 riskLevel: HIGH
                 capabilities: {writeData: true, sendExternalMessages: true, executeCode: false, financialTransactions: true}
                 maxTransactionAmount: 1000
-                approval: {required: true, rule: "action == 'execute_transaction'", approvers: [alice@example.com], requiredApprovals: 1, timeoutSeconds: 300}
+                approval: {required: true, rule: "action == 'execute_transaction'", approvers: [alice@example.com, "group:payments"], requiredApprovals: 1, timeoutSeconds: 300,
+                           description: Every transaction is signed off by a person}
               - name: customer-support
                 riskLevel: medium
                 allowedActions: [process_refund, search_knowledge_base]
             users:
-              - {email: alice@example.com, password: "s3cret-pass", roles: [approver]}
+              - {email: alice@example.com, password: "s3cret-pass", roles: [approver], groups: [payments]}
             builtins:
               transaction-limit: {enforcement: review, severity: critical}
             policies:
@@ -64,8 +65,10 @@ class GovernanceLoaderTest {
         assertEquals(RiskLevel.HIGH, advisor.riskLevel());
         assertEquals(new Capabilities(true, true, false, true), advisor.capabilitiesOrNone());
         assertEquals(0, new BigDecimal("1000").compareTo(advisor.maxTransactionAmount()));
-        assertEquals(new ApprovalSettings(true, "action == 'execute_transaction'", List.of("alice@example.com"), 1,
-                300), advisor.approvalSettings());
+        assertEquals(new ApprovalSettings(true, "action == 'execute_transaction'",
+                List.of("alice@example.com", "group:payments"), 1, 300, "Every transaction is signed off by a person"),
+                advisor.approvalSettings());
+        assertEquals(List.of("payments"), g.file().users().get(0).groups());
         var support = g.file().agents().get(1);
         assertEquals(RiskLevel.MEDIUM, support.riskLevel());
         assertEquals(Capabilities.NONE, support.capabilitiesOrNone());
