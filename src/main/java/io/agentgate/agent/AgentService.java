@@ -5,7 +5,6 @@ import io.agentgate.common.Conflict;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.NotFound;
 import io.agentgate.common.Problem;
-import io.agentgate.gate.WebhookSignature;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -51,7 +50,7 @@ public class AgentService {
     /** Agents stored before callbacks existed get a webhook secret (learnt by rotating the key). */
     @Transactional
     void ensureWebhookSecrets(@Observes StartupEvent event) {
-        Agent.<Agent>list("webhookSecret is null").forEach(a -> a.webhookSecret = WebhookSignature.newSecret());
+        Agent.<Agent>list("webhookSecret is null").forEach(a -> a.webhookSecret = ApiKeys.newWebhookSecret());
     }
 
     @Transactional
@@ -71,7 +70,7 @@ public class AgentService {
         ApiKeys.NewKey key = ApiKeys.generate();
         agent.apiKeyHash = key.hash();
         agent.apiKeyId = key.keyId();
-        agent.webhookSecret = WebhookSignature.newSecret();
+        agent.webhookSecret = ApiKeys.newWebhookSecret();
         try {
             agent.persistAndFlush();
         } catch (PersistenceException e) {
@@ -104,7 +103,7 @@ public class AgentService {
         String oldKeyId = agent.apiKeyId;
         agent.apiKeyHash = key.hash();
         agent.apiKeyId = key.keyId();
-        agent.webhookSecret = WebhookSignature.newSecret();
+        agent.webhookSecret = ApiKeys.newWebhookSecret();
         agent.updatedAt = clock.instant();
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("previousKeyId", oldKeyId);

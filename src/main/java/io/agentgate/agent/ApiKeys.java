@@ -11,6 +11,8 @@ import java.util.HexFormat;
 public final class ApiKeys {
 
     public static final String PREFIX = "agk_";
+    /** Prefix of an agent's webhook secret (Standard Webhooks). */
+    public static final String WEBHOOK_SECRET_PREFIX = "whsec_";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A new key and what is stored of it. */
@@ -18,6 +20,13 @@ public final class ApiKeys {
     }
 
     private ApiKeys() {
+    }
+
+    /** A new webhook secret for an agent's signed callbacks: 32 random bytes, {@code whsec_<base64>}. */
+    public static String newWebhookSecret() {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        return WEBHOOK_SECRET_PREFIX + Base64.getEncoder().encodeToString(key);
     }
 
     public static NewKey generate() {

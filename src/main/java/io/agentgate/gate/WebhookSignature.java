@@ -1,8 +1,8 @@
 package io.agentgate.gate;
 
+import io.agentgate.agent.ApiKeys;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -13,17 +13,9 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class WebhookSignature {
 
-    public static final String PREFIX = "whsec_";
-    private static final SecureRandom RANDOM = new SecureRandom();
+    public static final String PREFIX = ApiKeys.WEBHOOK_SECRET_PREFIX;
 
     private WebhookSignature() {
-    }
-
-    /** A new secret: 32 random bytes. */
-    public static String newSecret() {
-        byte[] key = new byte[32];
-        RANDOM.nextBytes(key);
-        return PREFIX + Base64.getEncoder().encodeToString(key);
     }
 
     public static String sign(String secret, String webhookId, long timestampSeconds, String body) {
