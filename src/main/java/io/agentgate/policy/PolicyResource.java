@@ -1,11 +1,9 @@
 package io.agentgate.policy;
 
 import io.agentgate.agent.Roles;
-import io.agentgate.policy.governance.GovernanceService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -15,7 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The policies in effect, and reloading the governance file (admin). */
+/** The policies in effect (admin); reloading them from the governance file is governance's. */
 @Path("/api/v1/policies")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
@@ -26,9 +24,6 @@ public class PolicyResource {
     @Inject
     PolicyEngine engine;
 
-    @Inject
-    GovernanceService governance;
-
     @GET
     @Operation(operationId = "listPolicies", summary = "List the policies in effect", description = "Built-ins (as configured) then declarative policies, with severity, enforcement and scope.")
     @APIResponse(responseCode = "200", description = "The policies")
@@ -36,18 +31,5 @@ public class PolicyResource {
     @APIResponse(responseCode = "403", description = "Not the admin token")
     public List<PolicyDescription> list() {
         return engine.describe();
-    }
-
-    @POST
-    @Path("reload")
-    @Operation(operationId = "reloadGovernance", summary = "Re-read the governance file",
-            description = "Validates and compiles the whole file first; a bad file changes nothing and the answer says "
-                    + "which entry and where. Agents created by the file are returned with their API keys.")
-    @APIResponse(responseCode = "200", description = "Loaded: counts and the keys of newly created agents")
-    @APIResponse(responseCode = "401", description = "No or bad admin token")
-    @APIResponse(responseCode = "403", description = "Not the admin token")
-    @APIResponse(responseCode = "422", description = "The file is invalid or no file is configured; old policies stay")
-    public GovernanceService.Loaded reload() {
-        return governance.reload();
     }
 }

@@ -13,7 +13,7 @@ import io.agentgate.policy.builtin.NoPiiExternalPolicy;
 import io.agentgate.policy.builtin.RateLimitPolicy;
 import io.agentgate.policy.builtin.ToolAccessPolicy;
 import io.agentgate.policy.builtin.TransactionLimitPolicy;
-import io.agentgate.policy.governance.GovernanceLoader;
+import io.agentgate.governance.GovernanceLoader;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.Arrays;

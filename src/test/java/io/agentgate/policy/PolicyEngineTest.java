@@ -12,7 +12,6 @@ import io.agentgate.policy.builtin.BuiltinOverride;
 import io.agentgate.policy.builtin.TransactionLimitPolicy;
 import io.agentgate.policy.expr.ExpressionException;
 import io.agentgate.policy.expr.Expressions;
-import io.agentgate.policy.governance.DeclarativePolicy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.agentgate.policy.governance;
+package io.agentgate.governance;
 
 import io.agentgate.TestDatabase;
 import static io.agentgate.Api.admin;

@@ -1,4 +1,4 @@
-package io.agentgate.policy.governance;
+package io.agentgate.governance;
 
 /**
  * A governance file that cannot be used: bad YAML, an unknown or misspelt key, a missing or invalid value, a

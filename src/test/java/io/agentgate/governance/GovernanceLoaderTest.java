@@ -1,5 +1,6 @@
-package io.agentgate.policy.governance;
+package io.agentgate.governance;
 
+import io.agentgate.policy.DeclarativePolicy;
 import static io.agentgate.policy.TestActions.action;
 import static io.agentgate.policy.TestActions.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
-package io.agentgate.policy.governance;
+package io.agentgate.governance;
 
+import io.agentgate.policy.DeclarativePolicy;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,9 +20,9 @@ import io.agentgate.policy.builtin.BuiltinPolicy;
 import io.agentgate.policy.expr.CompiledExpression;
 import io.agentgate.policy.expr.ExpressionException;
 import io.agentgate.policy.expr.Expressions;
-import io.agentgate.policy.governance.GovernanceFile.AgentSpec;
-import io.agentgate.policy.governance.GovernanceFile.PolicySpec;
-import io.agentgate.policy.governance.GovernanceFile.UserSpec;
+import io.agentgate.governance.GovernanceFile.AgentSpec;
+import io.agentgate.governance.GovernanceFile.PolicySpec;
+import io.agentgate.governance.GovernanceFile.UserSpec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

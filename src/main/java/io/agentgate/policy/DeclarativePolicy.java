@@ -1,12 +1,6 @@
-package io.agentgate.policy.governance;
+package io.agentgate.policy;
 
 import io.agentgate.agent.AgentProfile;
-import io.agentgate.policy.ActionContext;
-import io.agentgate.policy.Enforcement;
-import io.agentgate.policy.Policy;
-import io.agentgate.policy.PolicyScope;
-import io.agentgate.policy.Severity;
-import io.agentgate.policy.Violation;
 import io.agentgate.policy.expr.CompiledExpression;
 import io.agentgate.policy.expr.ExpressionEvaluationException;
 import java.util.Objects;

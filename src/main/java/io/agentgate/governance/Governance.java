@@ -1,5 +1,6 @@
-package io.agentgate.policy.governance;
+package io.agentgate.governance;
 
+import io.agentgate.policy.DeclarativePolicy;
 import io.agentgate.policy.PolicyEngine;
 import java.util.List;
 
