@@ -6,7 +6,7 @@ import io.agentgate.common.OutboxPump;
 import io.agentgate.gate.ActionDetail;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.gate.ActionSubmitted;
-import io.agentgate.gate.GateService;
+import io.agentgate.gate.ActionQueries;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
@@ -57,7 +57,7 @@ public class ApprovalMailer {
     MailOutbox outbox;
 
     @Inject
-    GateService gate;
+    ActionQueries queries;
 
     @Inject
     LinkService links;
@@ -126,7 +126,7 @@ public class ApprovalMailer {
     private void deliver(long id) {
         OutboxMail mail = outbox.get(id);
         try {
-            ActionDetail detail = gate.detail(mail.actionId);
+            ActionDetail detail = queries.detail(mail.actionId);
             if (detail.status() != ActionStatus.PENDING) {
                 outbox.obsolete(mail);
                 LOG.infof("mail %d for action %s dropped: the action is already %s", mail.id, mail.actionId,

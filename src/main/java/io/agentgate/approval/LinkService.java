@@ -8,7 +8,7 @@ import io.agentgate.common.NotFound;
 import io.agentgate.gate.ActionDetail;
 import io.agentgate.gate.ActionNotPending;
 import io.agentgate.gate.ActionStatus;
-import io.agentgate.gate.GateService;
+import io.agentgate.gate.ActionQueries;
 import io.agentgate.policy.PolicyEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,7 +43,7 @@ public class LinkService {
     LinkSigner signer;
 
     @Inject
-    GateService gate;
+    ActionQueries queries;
 
     @Inject
     Quorum quorum;
@@ -114,7 +114,7 @@ public class LinkService {
         }
         LOG.infof("action %s: %s via link (%d of %d approvals)", link.actionId(), link.intent().word(), tally.approvals(),
                 tally.requiredApprovals());
-        return new Voted(summary(gate.detail(link.actionId())), link, tally.decided());
+        return new Voted(summary(queries.detail(link.actionId())), link, tally.decided());
     }
 
     /** The signature and the URL's action and approver; nothing about the action's state yet. */
@@ -149,7 +149,7 @@ public class LinkService {
 
     private ActionDetail detail(ApprovalLink link) {
         try {
-            return gate.detail(link.actionId());
+            return queries.detail(link.actionId());
         } catch (NotFound e) {
             throw new LinkRefused(Refusal.UNKNOWN_ACTION, "There is no action " + link.actionId() + ".", null);
         }

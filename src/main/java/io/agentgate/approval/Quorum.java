@@ -2,6 +2,7 @@ package io.agentgate.approval;
 
 import io.agentgate.audit.AuditLog;
 import io.agentgate.gate.ActionNotPending;
+import io.agentgate.gate.ActionQueries;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.gate.ActionWriter;
 import io.agentgate.gate.ActionView;
@@ -30,6 +31,9 @@ public class Quorum {
 
     @Inject
     GateService gate;
+
+    @Inject
+    ActionQueries queries;
 
     @Inject
     AuditLog audit;
@@ -118,7 +122,7 @@ public class Quorum {
         LOG.infof("action %s: vote %s via %s (%d of %d approvals)%s", actionId, decision, channel, approvals,
                 action.requiredApprovals(), decides ? ", decides" : "");
         ActionView view = decides ? gate.conclude(action, decision, approver, vote.comment)
-                : gate.detail(actionId).view();
+                : queries.detail(actionId).view();
         return new Tally(view, approvals, action.requiredApprovals(), decides);
     }
 }

@@ -48,6 +48,9 @@ public class ActionResource {
     GateService gate;
 
     @Inject
+    ActionQueries queries;
+
+    @Inject
     ActionSubmissions submissions;
 
     @Inject
@@ -117,12 +120,12 @@ public class ActionResource {
         Duration hold = waitDuration(wait);
         UUID agentId = agent().id();
         if (hold.isZero()) {
-            return Uni.createFrom().item(gate.viewForAgent(id, agentId));
+            return Uni.createFrom().item(queries.viewForAgent(id, agentId));
         }
         CompletableFuture<ActionView> decision = waiters.register(id);
         ActionView now;
         try {
-            now = gate.viewForAgent(id, agentId);
+            now = queries.viewForAgent(id, agentId);
         } catch (RuntimeException e) {
             waiters.remove(id, decision);
             throw e;
@@ -133,7 +136,7 @@ public class ActionResource {
         }
         return Uni.createFrom().completionStage(decision)
                 .ifNoItem().after(hold)
-                .recoverWithUni(() -> Uni.createFrom().item(() -> gate.viewForAgent(id, agentId))
+                .recoverWithUni(() -> Uni.createFrom().item(() -> queries.viewForAgent(id, agentId))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
                 .onTermination().invoke(() -> waiters.remove(id, decision));
     }
@@ -185,7 +188,7 @@ public class ActionResource {
         ActionStatus statusFilter = parseStatus(status);
         int pageNo = intParam("page", page, 0, 0, 1_000_000);
         int pageSize = intParam("size", size, 50, 1, MAX_PAGE_SIZE);
-        List<ActionView> items = gate.list(statusFilter, agent == null || agent.isBlank() ? null : agent,
+        List<ActionView> items = queries.list(statusFilter, agent == null || agent.isBlank() ? null : agent,
                 (int) Math.min(Integer.MAX_VALUE - pageSize - 1L, (long) pageNo * pageSize), pageSize + 1);
         boolean more = items.size() > pageSize;
         return new ActionPage(more ? items.subList(0, pageSize) : items, pageNo, pageSize, more);

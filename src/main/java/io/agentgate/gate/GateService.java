@@ -5,11 +5,8 @@ import io.agentgate.audit.AuditLog;
 import io.agentgate.common.Conflict;
 import io.agentgate.common.DomainException;
 import io.agentgate.common.NotFound;
-import io.agentgate.policy.Violation;
-import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
@@ -18,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,27 +44,11 @@ public class GateService {
     @Inject
     ActionWriter writer;
 
-    /** The action as its agent may see it; another agent's action does not exist. */
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public ActionView viewForAgent(UUID id, UUID agentId) {
-        Action action = Action.<Action>find("id = ?1 and agentId = ?2", id, agentId).firstResultOptional()
-                .orElseThrow(() -> notFound(id));
-        return ActionView.of(action, ActionViolation.forAction(id));
-    }
+    @Inject
+    ActionQueries queries;
 
-    /** The action's committed state, read in a transaction of its own so no cached row is returned. */
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public ActionView view(UUID id) {
-        return load(id);
-    }
 
-    /** The action in the current transaction (ArC intercepts self-calls, so internal callers use this). */
-    private ActionView load(UUID id) {
-        Action action = Action.<Action>findByIdOptional(id).orElseThrow(() -> notFound(id));
-        return ActionView.of(action, ActionViolation.forAction(id));
-    }
+
 
     /**
      * Locks a pending action's row for the rest of the transaction, so votes on it are counted one transaction at a
@@ -102,13 +82,6 @@ public class GateService {
         return transition(locked.id(), null, decision, decidedBy, comment, AuditLog.DECIDED, locked.now());
     }
 
-    /** The action with its context and approvers, in the caller's transaction if there is one. */
-    @ActivateRequestContext
-    @Transactional(dontRollbackOn = DomainException.class)
-    public ActionDetail detail(UUID id) {
-        Action action = Action.<Action>findByIdOptional(id).orElseThrow(() -> notFound(id));
-        return ActionDetail.of(action, ActionViolation.forAction(id));
-    }
 
     /** The agent withdraws its own pending action; through the writer, answered after the commit. */
     public CompletionStage<ActionView> cancel(UUID id, AgentProfile agent) {
@@ -133,7 +106,7 @@ public class GateService {
         if (updated == 0) {
             return false;
         }
-        ActionView view = load(id);
+        ActionView view = queries.load(id);
         audit.record(AuditLog.TIMED_OUT, view.agent(), id, SYSTEM, Map.of("deadline", view.deadline()));
         decided.fire(new ActionDecided(view));
         LOG.infof("action %s timed out (deadline %s)", id, view.deadline());
@@ -153,7 +126,7 @@ public class GateService {
         if (updated == 0) {
             throw refusal(id, agentId);
         }
-        ActionView view = load(id);
+        ActionView view = queries.load(id);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("decision", to);
         details.put("comment", comment);
@@ -215,58 +188,11 @@ public class GateService {
         audit.record(AuditLog.RESULT, agent.name(), id, "agent:" + agent.name(), details);
     }
 
-    /** Actions newest first, optionally by status and agent name; rows {@code first..first+count-1}. */
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public List<ActionView> list(ActionStatus status, String agentName, int first, int count) {
-        StringBuilder where = new StringBuilder("1 = 1");
-        Parameters params = new Parameters();
-        if (status != null) {
-            where.append(" and status = :status");
-            params = params.and("status", status);
-        }
-        if (agentName != null) {
-            where.append(" and agentName = :agent");
-            params = params.and("agent", agentName);
-        }
-        List<Action> actions = Action.<Action>find(where + " order by createdAt desc, id desc", params)
-                .range(first, first + count - 1).list();
-        Map<UUID, List<Violation>> violations = ActionViolation.forActions(actions.stream().map(a -> a.id).toList());
-        List<ActionView> views = new ArrayList<>(actions.size());
-        for (Action a : actions) {
-            views.add(ActionView.of(a, violations.getOrDefault(a.id, List.of())));
-        }
-        return views;
-    }
 
-    /** Ids of pending actions whose deadline has passed, oldest first. */
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public List<UUID> overdue(int limit) {
-        return Action.<Action>find("status = ?1 and deadline <= ?2 order by deadline", ActionStatus.PENDING,
-                now()).page(Page.ofSize(limit)).project(IdOnly.class).list().stream().map(IdOnly::id)
-                .toList();
-    }
 
-    /** Ids and deadlines of every pending action, for re-arming timers after a start. */
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public List<PendingDeadline> pendingDeadlines() {
-        return Action.find("status", ActionStatus.PENDING).project(PendingDeadline.class).list();
-    }
 
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public long countPending() {
-        return Action.count("status", ActionStatus.PENDING);
-    }
 
-    /** Projection of an action's id. */
-    public record IdOnly(UUID id) {
-    }
 
-    /** Projection of a pending action's timer data. */
-    public record PendingDeadline(UUID id, Instant deadline) {
-    }
 
     /** The database keeps microseconds; so does every instant we hand out, so answers match stored rows. */
     private Instant now() {
@@ -274,7 +200,7 @@ public class GateService {
     }
 
     private static NotFound notFound(UUID id) {
-        return new NotFound("No action " + id);
+        return ActionQueries.notFound(id);
     }
 
 }

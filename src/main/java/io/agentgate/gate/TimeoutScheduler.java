@@ -35,6 +35,9 @@ public class TimeoutScheduler {
     GateService gate;
 
     @Inject
+    ActionQueries queries;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -53,7 +56,7 @@ public class TimeoutScheduler {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
-        List<GateService.PendingDeadline> pending = gate.pendingDeadlines();
+        List<ActionQueries.PendingDeadline> pending = queries.pendingDeadlines();
         pending.forEach(p -> arm(p.id(), p.deadline()));
         LOG.infof("timeout timers armed for %d pending actions", pending.size());
     }
@@ -110,7 +113,7 @@ public class TimeoutScheduler {
     void sweep() {
         List<UUID> overdue;
         do {
-            overdue = gate.overdue(SWEEP_BATCH);
+            overdue = queries.overdue(SWEEP_BATCH);
             for (UUID id : overdue) {
                 try {
                     gate.expire(id);

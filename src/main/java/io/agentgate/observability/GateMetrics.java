@@ -4,7 +4,7 @@ import io.agentgate.gate.ActionDecided;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.gate.ActionSubmitted;
 import io.agentgate.gate.ActionView;
-import io.agentgate.gate.GateService;
+import io.agentgate.gate.ActionQueries;
 import io.agentgate.policy.Violation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +38,7 @@ public class GateMetrics {
     MeterRegistry registry;
 
     @Inject
-    GateService gate;
+    ActionQueries queries;
 
     private final AtomicLong pending = new AtomicLong();
 
@@ -86,7 +86,7 @@ public class GateMetrics {
     /** Corrects the gauge from the database (restarts, other instances). */
     @Scheduled(every = "10s", identity = "pending-gauge")
     void recountPending() {
-        pending.set(gate.countPending());
+        pending.set(queries.countPending());
     }
 
     private Counter actions(ActionView a) {

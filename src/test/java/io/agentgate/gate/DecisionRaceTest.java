@@ -32,6 +32,9 @@ class DecisionRaceTest {
     GateService gate;
 
     @Inject
+    ActionQueries queries;
+
+    @Inject
     TestClock clock;
 
     @AfterEach
@@ -88,7 +91,7 @@ class DecisionRaceTest {
         String key = Api.gatedAgent(uniqueName("edge"), 60);
         UUID id = UUID.fromString(agent(key).body(Map.of("action", "book_meeting"))
                 .post("/api/v1/actions").then().statusCode(202).extract().path("id"));
-        Instant deadline = gate.view(id).deadline();
+        Instant deadline = queries.view(id).deadline();
         clock.pin(deadline);
 
         ExecutorService pool = Executors.newFixedThreadPool(20);
@@ -120,7 +123,7 @@ class DecisionRaceTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(ActionStatus.TIMED_OUT, gate.view(id).status());
+        assertEquals(ActionStatus.TIMED_OUT, queries.view(id).status());
         assertEquals(1, audits(AuditLog.TIMED_OUT, id));
         assertEquals(0, audits(AuditLog.DECIDED, id));
     }
@@ -130,13 +133,13 @@ class DecisionRaceTest {
         String key = Api.gatedAgent(uniqueName("edge2"), 60);
         UUID id = UUID.fromString(agent(key).body(Map.of("action", "book_meeting"))
                 .post("/api/v1/actions").then().statusCode(202).extract().path("id"));
-        Instant deadline = gate.view(id).deadline();
+        Instant deadline = queries.view(id).deadline();
         clock.pin(deadline.minusNanos(1_000));
         admin().body(Map.of("decision", "REJECTED", "decidedBy", "alice@example.com"))
                 .post("/api/v1/actions/" + id + "/decision").then().statusCode(200);
         clock.pin(deadline.plusSeconds(1));
         assertFalse(gate.expire(id), "a decided action never times out");
-        assertEquals(ActionStatus.REJECTED, gate.view(id).status());
+        assertEquals(ActionStatus.REJECTED, queries.view(id).status());
         assertEquals(0, audits(AuditLog.TIMED_OUT, id));
     }
 }

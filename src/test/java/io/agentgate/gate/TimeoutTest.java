@@ -27,6 +27,9 @@ class TimeoutTest {
     GateService gate;
 
     @Inject
+    ActionQueries queries;
+
+    @Inject
     AgentService agents;
 
     @Test
@@ -34,11 +37,11 @@ class TimeoutTest {
         String key = Api.gatedAgent(uniqueName("to"), null);
         String id = agent(key).body(Map.of("action", "book_meeting", "timeoutSeconds", 1))
                 .post("/api/v1/actions").then().statusCode(202).extract().path("id");
-        Instant deadline = gate.view(UUID.fromString(id)).deadline();
+        Instant deadline = queries.view(UUID.fromString(id)).deadline();
 
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() ->
-                gate.view(UUID.fromString(id)).status() == ActionStatus.TIMED_OUT);
-        ActionView view = gate.view(UUID.fromString(id));
+                queries.view(UUID.fromString(id)).status() == ActionStatus.TIMED_OUT);
+        ActionView view = queries.view(UUID.fromString(id));
         assertEquals("system", view.decidedBy());
         long lateMs = Duration.between(deadline, view.decidedAt()).toMillis();
         assertTrue(lateMs >= 0 && lateMs < 1000, "timed out " + lateMs + " ms after the deadline");
@@ -71,6 +74,6 @@ class TimeoutTest {
             a.persist();
         });
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50)).until(() ->
-                gate.view(id).status() == ActionStatus.TIMED_OUT);
+                queries.view(id).status() == ActionStatus.TIMED_OUT);
     }
 }
