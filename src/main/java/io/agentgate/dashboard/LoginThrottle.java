@@ -3,6 +3,9 @@ package io.agentgate.dashboard;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import io.agentgate.common.Cluster;
+import io.agentgate.dashboard.LoginCounts.Kind;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -10,15 +13,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
  * Slows down password guessing at the login form: after {@code max-failures} wrong passwords for one account, or
  * {@code max-failures-per-address} failures from one client address, within the window, every login for it is refused
- * for the lockout, even with the right password. Counts are kept in memory per instance.
+ * for the lockout, even with the right password. Counts are kept by {@link LoginCounts}: in memory on one instance,
+ * in PostgreSQL shared by all instances of a cluster (then read and written on a worker thread).
  *
  * <p>The form POST ({@code /j_security_check}) passes through {@link #register}: a locked address is refused before
  * any password is checked; {@link ThrottledLogins} refuses a locked account; the result is counted from the form
@@ -35,7 +37,6 @@ public class LoginThrottle {
     static final String THROTTLED_PAGE = "/?error=throttled";
 
     private static final Logger LOG = Logger.getLogger(LoginThrottle.class);
-    private static final int MAX_TRACKED = 100_000;
 
     @Inject
     DashboardSettings settings;
@@ -43,11 +44,20 @@ public class LoginThrottle {
     @Inject
     Clock clock;
 
-    private final Map<String, Attempts> accounts = new ConcurrentHashMap<>();
-    private final Map<String, Attempts> addresses = new ConcurrentHashMap<>();
+    @Inject
+    Cluster cluster;
 
-    /** Failures in the current window and, once a limit is hit, when logins are allowed again. */
-    private record Attempts(int failures, Instant windowStart, Instant lockedUntil) {
+    @Inject
+    MemoryLoginCounts memoryCounts;
+
+    @Inject
+    SharedLoginCounts sharedCounts;
+
+    private LoginCounts counts;
+
+    @PostConstruct
+    void init() {
+        counts = cluster.enabled() ? sharedCounts : memoryCounts;
     }
 
     void register(@Observes Filters filters) {
@@ -60,7 +70,24 @@ public class LoginThrottle {
             return;
         }
         String address = address(rc);
-        Optional<Instant> locked = lockedUntil(addresses, address);
+        if (counts.blocking()) {
+            // the form body must not flow past while the lookup runs on a worker
+            rc.request().pause();
+            rc.vertx().executeBlocking(() -> counts.lockedUntil(Kind.ADDRESS, address, clock.instant()), false)
+                    .onComplete(lookup -> {
+                        rc.request().resume();
+                        if (lookup.succeeded()) {
+                            filter(rc, address, lookup.result());
+                        } else {
+                            rc.fail(lookup.cause());
+                        }
+                    });
+            return;
+        }
+        filter(rc, address, counts.lockedUntil(Kind.ADDRESS, address, clock.instant()));
+    }
+
+    private void filter(RoutingContext rc, String address, Optional<Instant> locked) {
         if (locked.isPresent()) {
             LOG.infof("login from %s refused: address locked until %s", address, locked.get());
             refuse(rc, locked.get());
@@ -77,24 +104,42 @@ public class LoginThrottle {
             String username = rc.get(USERNAME_KEY);
             boolean failed = rc.response().getStatusCode() >= 400 || location != null && location.contains("error=");
             if (failed) {
-                failure(address, username);
+                store(rc, () -> failure(address, username));
             } else if (username != null && rc.response().getStatusCode() / 100 == 3) {
-                accounts.remove(key(username));
+                store(rc, () -> counts.clear(Kind.ACCOUNT, key(username)));
             }
         });
         rc.next();
     }
 
+    /** A count written after the answer is decided; on a worker when the store blocks (the next attempt reads it). */
+    private void store(RoutingContext rc, Runnable write) {
+        if (counts.blocking()) {
+            rc.vertx().executeBlocking(() -> {
+                write.run();
+                return null;
+            }, false).onFailure(e -> LOG.warnf("login attempt not counted: %s", e.getMessage()));
+        } else {
+            write.run();
+        }
+    }
+
+    /** Whether {@link #accountLockedUntil} blocks, so a caller on the event loop moves it to a worker. */
+    boolean blocking() {
+        return counts.blocking();
+    }
+
     /** When logins for this account are allowed again, if they are refused now. */
     Optional<Instant> accountLockedUntil(String username) {
-        return lockedUntil(accounts, key(username));
+        return counts.lockedUntil(Kind.ACCOUNT, key(username), clock.instant());
     }
 
     void failure(String address, String username) {
         var login = settings.login();
-        count(addresses, address, login.maxFailuresPerAddress());
+        Instant now = clock.instant();
+        counts.fail(Kind.ADDRESS, address, login.maxFailuresPerAddress(), now, login.window(), login.lockout());
         if (username != null) {
-            if (count(accounts, key(username), login.maxFailures())) {
+            if (counts.fail(Kind.ACCOUNT, key(username), login.maxFailures(), now, login.window(), login.lockout())) {
                 LOG.warnf("login for an account locked for %s after %d failures (address %s)", login.lockout(),
                         login.maxFailures(), address);
             }
@@ -109,39 +154,6 @@ public class LoginThrottle {
 
     private String retryAfter(Instant until) {
         return Long.toString(Math.max(1, Duration.between(clock.instant(), until).toSeconds()));
-    }
-
-    private boolean count(Map<String, Attempts> map, String key, int max) {
-        Instant now = clock.instant();
-        var login = settings.login();
-        if (map.size() > MAX_TRACKED) {
-            map.values().removeIf(a -> !active(a, now));
-        }
-        Attempts after = map.compute(key, (k, a) -> {
-            if (a == null || !active(a, now)) {
-                a = new Attempts(0, now, null);
-            }
-            if (a.lockedUntil() != null && a.lockedUntil().isAfter(now)) {
-                return a;
-            }
-            int failures = a.failures() + 1;
-            return new Attempts(failures, a.windowStart(), failures >= max ? now.plus(login.lockout()) : null);
-        });
-        return after.lockedUntil() != null && after.failures() == max;
-    }
-
-    private Optional<Instant> lockedUntil(Map<String, Attempts> map, String key) {
-        Attempts a = map.get(key);
-        Instant now = clock.instant();
-        if (a == null || a.lockedUntil() == null || !a.lockedUntil().isAfter(now)) {
-            return Optional.empty();
-        }
-        return Optional.of(a.lockedUntil());
-    }
-
-    private boolean active(Attempts a, Instant now) {
-        return a.lockedUntil() != null ? a.lockedUntil().isAfter(now)
-                : a.windowStart().plus(settings.login().window()).isAfter(now);
     }
 
     private static String key(String username) {

@@ -78,6 +78,9 @@ public class ActionSubmissions {
     @Inject
     Event<ActionSubmitted> submitted;
 
+    @Inject
+    SharedRateWindows rateWindows;
+
     private Timer evaluationTime;
     private String pollPrefix;
     private String pollSuffix;
@@ -122,13 +125,30 @@ public class ActionSubmissions {
         return Optional.empty();
     }
 
-    /** Evaluates and records the action; the stage completes after the commit that made it durable. */
+    /**
+     * Evaluates and records the action; the stage completes after the commit that made it durable. In a cluster an
+     * action with a rate limit is first counted in the shared window, off the event loop.
+     */
     public CompletionStage<Submission> submit(AgentProfile agent, SubmitRequest request) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        var window = rateWindows.windowFor(agent, request.action());
+        if (window.isEmpty()) {
+            return submit(agent, request, now, null);
+        }
+        io.vertx.core.Context vertx = io.vertx.core.Vertx.currentContext();
+        if (vertx == null || !io.vertx.core.Context.isOnEventLoopThread()) {
+            return submit(agent, request, now, rateWindows.tryAcquire(window.get(), now));
+        }
+        return vertx.executeBlocking(() -> rateWindows.tryAcquire(window.get(), now), false).toCompletionStage()
+                .thenCompose(admitted -> submit(agent, request, now, admitted));
+    }
+
+    private CompletionStage<Submission> submit(AgentProfile agent, SubmitRequest request, Instant now,
+            Boolean rateAdmitted) {
         var context = request.context() == null ? json.createObjectNode() : request.context();
         long started = System.nanoTime();
         Evaluation evaluation = engine.evaluate(new ActionContext(agent, request.action(), context,
-                request.toolName(), request.toolArgs(), request.userId(), request.sessionId(), now));
+                request.toolName(), request.toolArgs(), request.userId(), request.sessionId(), now, rateAdmitted));
         evaluationTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         Action row = row(agent, request, context.toString(), evaluation, now);
         List<Violation> violations = evaluation.violations();

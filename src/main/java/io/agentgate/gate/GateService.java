@@ -271,6 +271,17 @@ public class GateService {
         return Action.find("status", ActionStatus.PENDING).project(PendingDeadline.class).list();
     }
 
+    /** Which of these actions are no longer pending (another instance decided them), read in one query. */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<UUID> decidedAmong(java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return Action.<Action>find("id in ?1 and status <> ?2", ids, ActionStatus.PENDING).project(IdOnly.class)
+                .list().stream().map(IdOnly::id).toList();
+    }
+
     @ActivateRequestContext
     @Transactional(Transactional.TxType.SUPPORTS)
     public long countPending() {
