@@ -13,6 +13,7 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -51,7 +52,7 @@ public class ClusterNotifier {
         if (cluster.enabled()) {
             Notice notice = Notice.of(cluster.instanceId(), Notice.DECIDED, event.action());
             String full = write(notice.withView(event.action()));
-            send(notice.type(), full.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_PAYLOAD ? full : write(notice));
+            send(notice.type(), full.getBytes(StandardCharsets.UTF_8).length <= MAX_PAYLOAD ? full : write(notice));
         }
     }
 

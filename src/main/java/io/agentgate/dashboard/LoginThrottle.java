@@ -1,10 +1,10 @@
 package io.agentgate.dashboard;
 
+import io.agentgate.common.Cluster;
+import io.agentgate.dashboard.LoginCounts.Kind;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import io.agentgate.common.Cluster;
-import io.agentgate.dashboard.LoginCounts.Kind;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -12,8 +12,16 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,6 +62,8 @@ public class LoginThrottle {
     SharedLoginCounts sharedCounts;
 
     private LoginCounts counts;
+    /** Counts being written on a worker, by kind and key (shared counts only). */
+    private final Map<String, CompletableFuture<Void>> writing = new ConcurrentHashMap<>();
 
     @PostConstruct
     void init() {
@@ -73,7 +83,7 @@ public class LoginThrottle {
         if (counts.blocking()) {
             // the form body must not flow past while the lookup runs on a worker
             rc.request().pause();
-            rc.vertx().executeBlocking(() -> counts.lockedUntil(Kind.ADDRESS, address, clock.instant()), false)
+            rc.vertx().executeBlocking(() -> lockedUntil(Kind.ADDRESS, address), false)
                     .onComplete(lookup -> {
                         rc.request().resume();
                         if (lookup.succeeded()) {
@@ -104,24 +114,58 @@ public class LoginThrottle {
             String username = rc.get(USERNAME_KEY);
             boolean failed = rc.response().getStatusCode() >= 400 || location != null && location.contains("error=");
             if (failed) {
-                store(rc, () -> failure(address, username));
+                store(rc, address, username, () -> failure(address, username));
             } else if (username != null && rc.response().getStatusCode() / 100 == 3) {
-                store(rc, () -> counts.clear(Kind.ACCOUNT, key(username)));
+                store(rc, null, username, () -> counts.clear(Kind.ACCOUNT, key(username)));
             }
         });
         rc.next();
     }
 
-    /** A count written after the answer is decided; on a worker when the store blocks (the next attempt reads it). */
-    private void store(RoutingContext rc, Runnable write) {
-        if (counts.blocking()) {
-            rc.vertx().executeBlocking(() -> {
-                write.run();
-                return null;
-            }, false).onFailure(e -> LOG.warnf("login attempt not counted: %s", e.getMessage()));
-        } else {
+    /**
+     * A count written once the answer is decided; on a worker when the store blocks. Until it is written, the next
+     * attempt for the same account or address on this instance waits for it before reading (bounded), so a client
+     * retrying one login at a time is never ahead of its own count.
+     */
+    private void store(RoutingContext rc, String address, String username, Runnable write) {
+        if (!counts.blocking()) {
             write.run();
+            return;
         }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        List<String> keys = new ArrayList<>(2);
+        if (address != null) {
+            keys.add(Kind.ADDRESS + address);
+        }
+        if (username != null) {
+            keys.add(Kind.ACCOUNT + key(username));
+        }
+        keys.forEach(k -> writing.put(k, written));
+        rc.vertx().executeBlocking(() -> {
+            write.run();
+            return null;
+        }, false).onComplete(done -> {
+            keys.forEach(k -> writing.remove(k, written));
+            written.complete(null);
+            if (done.failed()) {
+                LOG.warnf("login attempt not counted: %s", done.cause().getMessage());
+            }
+        });
+    }
+
+    /** Blocking when the counts are shared: waits for this instance's count of the previous attempt first. */
+    private Optional<Instant> lockedUntil(Kind kind, String key) {
+        CompletableFuture<Void> pending = writing.get(kind + key);
+        if (pending != null) {
+            try {
+                pending.get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debugf("login count still not written after 2 s; reading what is there");
+            }
+        }
+        return counts.lockedUntil(kind, key, clock.instant());
     }
 
     /** Whether {@link #accountLockedUntil} blocks, so a caller on the event loop moves it to a worker. */
@@ -131,7 +175,7 @@ public class LoginThrottle {
 
     /** When logins for this account are allowed again, if they are refused now. */
     Optional<Instant> accountLockedUntil(String username) {
-        return counts.lockedUntil(Kind.ACCOUNT, key(username), clock.instant());
+        return lockedUntil(Kind.ACCOUNT, key(username));
     }
 
     void failure(String address, String username) {

@@ -13,6 +13,8 @@ import io.agentgate.policy.Violation;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -135,8 +137,8 @@ public class ActionSubmissions {
         if (window.isEmpty()) {
             return submit(agent, request, now, null);
         }
-        io.vertx.core.Context vertx = io.vertx.core.Vertx.currentContext();
-        if (vertx == null || !io.vertx.core.Context.isOnEventLoopThread()) {
+        Context vertx = Vertx.currentContext();
+        if (vertx == null || !Context.isOnEventLoopThread()) {
             return submit(agent, request, now, rateWindows.tryAcquire(window.get(), now));
         }
         return vertx.executeBlocking(() -> rateWindows.tryAcquire(window.get(), now), false).toCompletionStage()

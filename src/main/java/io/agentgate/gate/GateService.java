@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -274,7 +275,7 @@ public class GateService {
     /** Which of these actions are no longer pending (another instance decided them), read in one query. */
     @ActivateRequestContext
     @Transactional(Transactional.TxType.SUPPORTS)
-    public List<UUID> decidedAmong(java.util.Collection<UUID> ids) {
+    public List<UUID> decidedAmong(Collection<UUID> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }

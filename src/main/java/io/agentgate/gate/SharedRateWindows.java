@@ -1,5 +1,6 @@
 package io.agentgate.gate;
 
+import io.agentgate.agent.AgentProfile;
 import io.agentgate.common.Cluster;
 import io.agentgate.policy.Policy;
 import io.agentgate.policy.PolicyEngine;
@@ -43,7 +44,7 @@ public class SharedRateWindows {
     Clock clock;
 
     /** The window this action counts in, when windows are shared and the rate-limit policy limits it. */
-    Optional<RateLimitPolicy.SharedWindow> windowFor(io.agentgate.agent.AgentProfile agent, String action) {
+    Optional<RateLimitPolicy.SharedWindow> windowFor(AgentProfile agent, String action) {
         if (!cluster.enabled()) {
             return Optional.empty();
         }
