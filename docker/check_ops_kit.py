@@ -3,8 +3,10 @@
 
   python3 docker/check_ops_kit.py   (from anywhere; needs PyYAML, and promtool on PATH)
 
-- compose.yml: the services, build args, required secrets, health checks, dependencies,
-  ports, and that every file it mounts exists;
+- compose.yml: the services (two app replicas behind an nginx proxy), build args, required
+  secrets, health checks, dependencies, ports, and that every file it mounts exists;
+- nginx/agentgate.conf: both replicas upstream, live updates unbuffered, long-polls not cut,
+  client address forwarded, no POST re-sent; prometheus.yml scrapes every replica;
 - the Grafana dashboard: valid JSON, unique panel ids, every query on the ${datasource}
   variable, only metric names AgentGate exports, and every PromQL query parsed by promtool;
 - the Grafana provisioning: the data source uid the dashboard expects, the dashboard path
@@ -70,23 +72,51 @@ def github_slug(heading):
 # ---- compose.yml -------------------------------------------------------------------------------
 compose = yaml.safe_load((DOCKER / "compose.yml").read_text())
 services = compose.get("services", {})
-check(set(services) == {"app", "postgres", "mailpit", "prometheus", "grafana"},
+APPS = ("app1", "app2")
+check(set(services) == {*APPS, "proxy", "postgres", "mailpit", "prometheus", "grafana"},
       f"compose services are {sorted(services)}")
 
-app = services.get("app", {})
-check(app.get("build", {}).get("dockerfile") == "docker/Dockerfile", "app is not built from docker/Dockerfile")
-check(app.get("build", {}).get("args", {}).get("DB_KIND") == "postgresql", "app is not built with DB_KIND=postgresql")
-env = app.get("environment", {})
-for secret in ("AGENTGATE_ADMIN_TOKEN", "AGENTGATE_LINKS_SECRET", "QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY",
-               "QUARKUS_DATASOURCE_PASSWORD"):
-    check(re.fullmatch(r"\$\{[A-Z_]+:\?.+\}", str(env.get(secret, ""))),
-          f"app {secret} is not required (${{VAR:?message}})")
-check(env.get("QUARKUS_DATASOURCE_JDBC_URL") == "jdbc:postgresql://postgres:5432/agentgate", "app JDBC URL")
-check(env.get("QUARKUS_MAILER_HOST") == "mailpit" and str(env.get("QUARKUS_MAILER_PORT")) == "1025",
-      "app does not send mail to mailpit:1025")
-check("AGENTGATE_BASE_URL" in env, "app has no AGENTGATE_BASE_URL")
-check(app.get("depends_on", {}).get("postgres", {}).get("condition") == "service_healthy",
-      "app does not wait for a healthy postgres")
+for name in APPS:
+    app = services.get(name, {})
+    check(app.get("build", {}).get("dockerfile") == "docker/Dockerfile", f"{name} is not built from docker/Dockerfile")
+    check(app.get("build", {}).get("args", {}).get("DB_KIND") == "postgresql",
+          f"{name} is not built with DB_KIND=postgresql")
+    env = app.get("environment", {})
+    for secret in ("AGENTGATE_ADMIN_TOKEN", "AGENTGATE_LINKS_SECRET", "QUARKUS_DATASOURCE_PASSWORD",
+                   "QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY"):
+        check(re.fullmatch(r"\$\{[A-Z_]+:\?.+\}", str(env.get(secret, ""))),
+              f"{name} {secret} is not required (${{VAR:?message}})")
+    check(env.get("QUARKUS_DATASOURCE_JDBC_URL") == "jdbc:postgresql://postgres:5432/agentgate", f"{name} JDBC URL")
+    check(env.get("QUARKUS_MAILER_HOST") == "mailpit" and str(env.get("QUARKUS_MAILER_PORT")) == "1025",
+          f"{name} does not send mail to mailpit:1025")
+    check("AGENTGATE_BASE_URL" in env, f"{name} has no AGENTGATE_BASE_URL")
+    check(str(env.get("QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING")) == "true"
+          and env.get("QUARKUS_HTTP_PROXY_TRUSTED_PROXIES") == "proxy",
+          f"{name} does not take the client address from the proxy (login throttling per address)")
+    check(app.get("depends_on", {}).get("postgres", {}).get("condition") == "service_healthy",
+          f"{name} does not wait for a healthy postgres")
+    check(not app.get("ports"), f"{name} publishes a port: clients go through the proxy")
+# the replicas are one service twice: same image, same settings
+check(services.get("app1") == services.get("app2"), "app1 and app2 differ")
+
+proxy = services.get("proxy", {})
+check(str(proxy.get("image", "")).startswith("nginx:"), "proxy is not nginx")
+for app_name in APPS:
+    check(proxy.get("depends_on", {}).get(app_name, {}).get("condition") == "service_healthy",
+          f"proxy does not wait for a healthy {app_name}")
+nginx = (DOCKER / "nginx/agentgate.conf").read_text()
+upstreams = re.findall(r"^\s*server\s+([a-z0-9-]+):8080\b", nginx, re.M)
+check(sorted(upstreams) == sorted(APPS), f"nginx upstream servers are {upstreams}, not {list(APPS)}")
+events = re.search(r"location = /dashboard/events \{(.*?)\}", nginx, re.S)
+check(events and "proxy_buffering off" in events.group(1), "nginx buffers the live updates (SSE)")
+read_timeout = re.search(r"location / \{.*?proxy_read_timeout (\d+)s", nginx, re.S)
+check(read_timeout and int(read_timeout.group(1)) > 60, "nginx cuts long-polls before agentgate.approval.max-wait (60 s)")
+check("X-Forwarded-For" in nginx, "nginx does not pass the client address")
+check("non_idempotent" not in nginx, "nginx may re-send a POST to the other replica")
+prometheus = yaml.safe_load((DOCKER / "prometheus/prometheus.yml").read_text())
+targets = [t for job in prometheus["scrape_configs"] if job["job_name"] == "agentgate"
+           for c in job["static_configs"] for t in c["targets"]]
+check(sorted(targets) == sorted(f"{a}:8080" for a in APPS), f"prometheus scrapes {targets}, not every replica")
 check(services.get("grafana", {}).get("depends_on", {}).get("prometheus", {}).get("condition") == "service_healthy",
       "grafana does not wait for a healthy prometheus")
 for name, service in services.items():
@@ -95,7 +125,7 @@ for name, service in services.items():
         if how.get("condition") == "service_healthy":
             check("healthcheck" in services.get(dependency, {}), f"{name} waits for {dependency}, which has no healthcheck")
 published = {name: [str(p).split(":")[-2] for p in s.get("ports", [])] for name, s in services.items()}
-for name, port in (("app", "8080"), ("mailpit", "8025"), ("prometheus", "9090"), ("grafana", "3000")):
+for name, port in (("proxy", "8080"), ("mailpit", "8025"), ("prometheus", "9090"), ("grafana", "3000")):
     check(port in published.get(name, []), f"{name} does not publish port {port}")
 for name, service in services.items():
     for volume in service.get("volumes", []):

@@ -40,6 +40,11 @@ public class LiveUpdates {
         publish(LiveEvent.of("decided", event.action()));
     }
 
+    /** An event another instance committed (or a "resync" after missed ones), for the pages open here. */
+    public void relay(LiveEvent event) {
+        publish(event);
+    }
+
     private synchronized void publish(LiveEvent event) {
         events.onNext(event);
     }

@@ -1,24 +1,34 @@
 package io.agentgate.dashboard;
 
+import io.agentgate.common.Cluster;
+import io.agentgate.dashboard.LoginCounts.Kind;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
  * Slows down password guessing at the login form: after {@code max-failures} wrong passwords for one account, or
  * {@code max-failures-per-address} failures from one client address, within the window, every login for it is refused
- * for the lockout, even with the right password. Counts are kept in memory per instance.
+ * for the lockout, even with the right password. Counts are kept by {@link LoginCounts}: in memory on one instance,
+ * in PostgreSQL shared by all instances of a cluster (then read and written on a worker thread).
  *
  * <p>The form POST ({@code /j_security_check}) passes through {@link #register}: a locked address is refused before
  * any password is checked; {@link ThrottledLogins} refuses a locked account; the result is counted from the form
@@ -35,7 +45,6 @@ public class LoginThrottle {
     static final String THROTTLED_PAGE = "/?error=throttled";
 
     private static final Logger LOG = Logger.getLogger(LoginThrottle.class);
-    private static final int MAX_TRACKED = 100_000;
 
     @Inject
     DashboardSettings settings;
@@ -43,11 +52,22 @@ public class LoginThrottle {
     @Inject
     Clock clock;
 
-    private final Map<String, Attempts> accounts = new ConcurrentHashMap<>();
-    private final Map<String, Attempts> addresses = new ConcurrentHashMap<>();
+    @Inject
+    Cluster cluster;
 
-    /** Failures in the current window and, once a limit is hit, when logins are allowed again. */
-    private record Attempts(int failures, Instant windowStart, Instant lockedUntil) {
+    @Inject
+    MemoryLoginCounts memoryCounts;
+
+    @Inject
+    SharedLoginCounts sharedCounts;
+
+    private LoginCounts counts;
+    /** Counts being written on a worker, by kind and key (shared counts only). */
+    private final Map<String, CompletableFuture<Void>> writing = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void init() {
+        counts = cluster.enabled() ? sharedCounts : memoryCounts;
     }
 
     void register(@Observes Filters filters) {
@@ -60,7 +80,24 @@ public class LoginThrottle {
             return;
         }
         String address = address(rc);
-        Optional<Instant> locked = lockedUntil(addresses, address);
+        if (counts.blocking()) {
+            // the form body must not flow past while the lookup runs on a worker
+            rc.request().pause();
+            rc.vertx().executeBlocking(() -> lockedUntil(Kind.ADDRESS, address), false)
+                    .onComplete(lookup -> {
+                        rc.request().resume();
+                        if (lookup.succeeded()) {
+                            filter(rc, address, lookup.result());
+                        } else {
+                            rc.fail(lookup.cause());
+                        }
+                    });
+            return;
+        }
+        filter(rc, address, counts.lockedUntil(Kind.ADDRESS, address, clock.instant()));
+    }
+
+    private void filter(RoutingContext rc, String address, Optional<Instant> locked) {
         if (locked.isPresent()) {
             LOG.infof("login from %s refused: address locked until %s", address, locked.get());
             refuse(rc, locked.get());
@@ -77,24 +114,76 @@ public class LoginThrottle {
             String username = rc.get(USERNAME_KEY);
             boolean failed = rc.response().getStatusCode() >= 400 || location != null && location.contains("error=");
             if (failed) {
-                failure(address, username);
+                store(rc, address, username, () -> failure(address, username));
             } else if (username != null && rc.response().getStatusCode() / 100 == 3) {
-                accounts.remove(key(username));
+                store(rc, null, username, () -> counts.clear(Kind.ACCOUNT, key(username)));
             }
         });
         rc.next();
     }
 
+    /**
+     * A count written once the answer is decided; on a worker when the store blocks. Until it is written, the next
+     * attempt for the same account or address on this instance waits for it before reading (bounded), so a client
+     * retrying one login at a time is never ahead of its own count.
+     */
+    private void store(RoutingContext rc, String address, String username, Runnable write) {
+        if (!counts.blocking()) {
+            write.run();
+            return;
+        }
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        List<String> keys = new ArrayList<>(2);
+        if (address != null) {
+            keys.add(Kind.ADDRESS + address);
+        }
+        if (username != null) {
+            keys.add(Kind.ACCOUNT + key(username));
+        }
+        keys.forEach(k -> writing.put(k, written));
+        rc.vertx().executeBlocking(() -> {
+            write.run();
+            return null;
+        }, false).onComplete(done -> {
+            keys.forEach(k -> writing.remove(k, written));
+            written.complete(null);
+            if (done.failed()) {
+                LOG.warnf("login attempt not counted: %s", done.cause().getMessage());
+            }
+        });
+    }
+
+    /** Blocking when the counts are shared: waits for this instance's count of the previous attempt first. */
+    private Optional<Instant> lockedUntil(Kind kind, String key) {
+        CompletableFuture<Void> pending = writing.get(kind + key);
+        if (pending != null) {
+            try {
+                pending.get(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debugf("login count still not written after 2 s; reading what is there");
+            }
+        }
+        return counts.lockedUntil(kind, key, clock.instant());
+    }
+
+    /** Whether {@link #accountLockedUntil} blocks, so a caller on the event loop moves it to a worker. */
+    boolean blocking() {
+        return counts.blocking();
+    }
+
     /** When logins for this account are allowed again, if they are refused now. */
     Optional<Instant> accountLockedUntil(String username) {
-        return lockedUntil(accounts, key(username));
+        return lockedUntil(Kind.ACCOUNT, key(username));
     }
 
     void failure(String address, String username) {
         var login = settings.login();
-        count(addresses, address, login.maxFailuresPerAddress());
+        Instant now = clock.instant();
+        counts.fail(Kind.ADDRESS, address, login.maxFailuresPerAddress(), now, login.window(), login.lockout());
         if (username != null) {
-            if (count(accounts, key(username), login.maxFailures())) {
+            if (counts.fail(Kind.ACCOUNT, key(username), login.maxFailures(), now, login.window(), login.lockout())) {
                 LOG.warnf("login for an account locked for %s after %d failures (address %s)", login.lockout(),
                         login.maxFailures(), address);
             }
@@ -109,39 +198,6 @@ public class LoginThrottle {
 
     private String retryAfter(Instant until) {
         return Long.toString(Math.max(1, Duration.between(clock.instant(), until).toSeconds()));
-    }
-
-    private boolean count(Map<String, Attempts> map, String key, int max) {
-        Instant now = clock.instant();
-        var login = settings.login();
-        if (map.size() > MAX_TRACKED) {
-            map.values().removeIf(a -> !active(a, now));
-        }
-        Attempts after = map.compute(key, (k, a) -> {
-            if (a == null || !active(a, now)) {
-                a = new Attempts(0, now, null);
-            }
-            if (a.lockedUntil() != null && a.lockedUntil().isAfter(now)) {
-                return a;
-            }
-            int failures = a.failures() + 1;
-            return new Attempts(failures, a.windowStart(), failures >= max ? now.plus(login.lockout()) : null);
-        });
-        return after.lockedUntil() != null && after.failures() == max;
-    }
-
-    private Optional<Instant> lockedUntil(Map<String, Attempts> map, String key) {
-        Attempts a = map.get(key);
-        Instant now = clock.instant();
-        if (a == null || a.lockedUntil() == null || !a.lockedUntil().isAfter(now)) {
-            return Optional.empty();
-        }
-        return Optional.of(a.lockedUntil());
-    }
-
-    private boolean active(Attempts a, Instant now) {
-        return a.lockedUntil() != null ? a.lockedUntil().isAfter(now)
-                : a.windowStart().plus(settings.login().window()).isAfter(now);
     }
 
     private static String key(String username) {

@@ -40,13 +40,26 @@ public class ThrottledLogins implements IdentityProvider<UsernamePasswordAuthent
         if (rc != null) {
             rc.put(LoginThrottle.USERNAME_KEY, username);
         }
+        if (throttle.blocking()) {
+            // shared counts (a cluster) are read from the database, on a worker
+            return context.runBlocking(() -> check(username, rc));
+        }
+        try {
+            return Uni.createFrom().item(check(username, rc));
+        } catch (AuthenticationFailedException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
+    /** Null (let the password check decide) unless the account is locked. */
+    private SecurityIdentity check(String username, RoutingContext rc) {
         var locked = throttle.accountLockedUntil(username);
         if (locked.isPresent()) {
             if (rc != null) {
                 rc.put(LoginThrottle.THROTTLED_KEY, locked.get());
             }
-            return Uni.createFrom().failure(new AuthenticationFailedException("too many failed logins"));
+            throw new AuthenticationFailedException("too many failed logins");
         }
-        return Uni.createFrom().nullItem();
+        return null;
     }
 }

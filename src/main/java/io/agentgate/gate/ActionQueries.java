@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -91,6 +92,17 @@ public class ActionQueries {
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<PendingDeadline> pendingDeadlines() {
         return Action.find("status", ActionStatus.PENDING).project(PendingDeadline.class).list();
+    }
+
+    /** Which of these actions are no longer pending (another instance decided them), read in one query. */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<UUID> decidedAmong(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return Action.<Action>find("id in ?1 and status <> ?2", ids, ActionStatus.PENDING).project(IdOnly.class)
+                .list().stream().map(IdOnly::id).toList();
     }
 
     @ActivateRequestContext

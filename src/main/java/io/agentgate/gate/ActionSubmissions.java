@@ -14,6 +14,8 @@ import io.agentgate.policy.Violation;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -79,6 +81,9 @@ public class ActionSubmissions {
     @Inject
     Event<ActionSubmitted> submitted;
 
+    @Inject
+    SharedRateWindows rateWindows;
+
     private Timer evaluationTime;
     private String pollPrefix;
     private String pollSuffix;
@@ -123,13 +128,30 @@ public class ActionSubmissions {
         return Optional.empty();
     }
 
-    /** Evaluates and records the action; the stage completes after the commit that made it durable. */
+    /**
+     * Evaluates and records the action; the stage completes after the commit that made it durable. In a cluster an
+     * action with a rate limit is first counted in the shared window, off the event loop.
+     */
     public CompletionStage<Submission> submit(AgentProfile agent, SubmitRequest request) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        var window = rateWindows.windowFor(agent, request.action());
+        if (window.isEmpty()) {
+            return submit(agent, request, now, null);
+        }
+        Context vertx = Vertx.currentContext();
+        if (vertx == null || !Context.isOnEventLoopThread()) {
+            return submit(agent, request, now, rateWindows.tryAcquire(window.get(), now));
+        }
+        return vertx.executeBlocking(() -> rateWindows.tryAcquire(window.get(), now), false).toCompletionStage()
+                .thenCompose(admitted -> submit(agent, request, now, admitted));
+    }
+
+    private CompletionStage<Submission> submit(AgentProfile agent, SubmitRequest request, Instant now,
+            Boolean rateAdmitted) {
         var context = request.context() == null ? json.createObjectNode() : request.context();
         long started = System.nanoTime();
         Evaluation evaluation = engine.evaluate(new ActionContext(agent, request.action(), context,
-                request.toolName(), request.toolArgs(), request.userId(), request.sessionId(), now));
+                request.toolName(), request.toolArgs(), request.userId(), request.sessionId(), now, rateAdmitted));
         evaluationTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         Action row = row(agent, request, context.toString(), evaluation, now);
         List<Violation> violations = evaluation.violations();

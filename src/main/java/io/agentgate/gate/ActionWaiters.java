@@ -41,10 +41,24 @@ public class ActionWaiters {
         return waiters.values().stream().mapToInt(Set::size).sum();
     }
 
-    void onDecided(@Observes(during = TransactionPhase.AFTER_SUCCESS) ActionDecided event) {
-        Set<CompletableFuture<ActionView>> set = waiters.remove(event.action().id());
+    /** Ids of actions someone is waiting for. */
+    public Set<UUID> waitingFor() {
+        return Set.copyOf(waiters.keySet());
+    }
+
+    public boolean isWaitingFor(UUID id) {
+        return waiters.containsKey(id);
+    }
+
+    /** Answers every waiter of this action with its terminal state (a decision here, or one another instance made). */
+    public void complete(ActionView decided) {
+        Set<CompletableFuture<ActionView>> set = waiters.remove(decided.id());
         if (set != null) {
-            set.forEach(f -> f.complete(event.action()));
+            set.forEach(f -> f.complete(decided));
         }
+    }
+
+    void onDecided(@Observes(during = TransactionPhase.AFTER_SUCCESS) ActionDecided event) {
+        complete(event.action());
     }
 }

@@ -12,6 +12,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
@@ -58,6 +59,9 @@ public class GovernanceService {
 
     @Inject
     Validator validator;
+
+    @Inject
+    Event<PoliciesReloaded> reloaded;
 
     private final ReentrantLock reloading = new ReentrantLock();
 
@@ -117,7 +121,32 @@ public class GovernanceService {
         if (config.governanceFile().isEmpty()) {
             throw new InvalidGovernanceFile("No governance file is configured (agentgate.governance-file)");
         }
-        return load();
+        Loaded loaded = load();
+        reloaded.fire(new PoliciesReloaded(loaded.source()));
+        return loaded;
+    }
+
+    /** The governance file was reloaded on this instance; other instances apply its policies too. */
+    public record PoliciesReloaded(String source) {
+    }
+
+    /**
+     * Applies the file's policies to this instance's engine only: another instance reloaded it and already stored
+     * its agents and users. Every instance must see the same file (mount or ship the same one).
+     */
+    public void applyPolicies() {
+        if (config.governanceFile().isEmpty()) {
+            return;
+        }
+        reloading.lock();
+        try {
+            read(config.governanceFile().get()).applyTo(engine);
+            LOG.infof("policies of %s applied after a reload on another instance", config.governanceFile().get());
+        } catch (GovernanceFileException e) {
+            LOG.warnf("policies kept as they were: the governance file does not load here: %s", e.getMessage());
+        } finally {
+            reloading.unlock();
+        }
     }
 
     private Loaded load() {

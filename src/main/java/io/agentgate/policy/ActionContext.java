@@ -9,7 +9,14 @@ import java.time.Instant;
  *
  * @param context  the agent's JSON context, never null (empty object when absent)
  * @param toolArgs may be null
+ * @param sharedRateAdmission null when the {@code rate-limit} policy counts this action itself (one instance);
+ *                 otherwise whether the gate already admitted it in the window the instances share (a cluster)
  */
 public record ActionContext(AgentProfile agent, String action, ObjectNode context, String toolName,
-        ObjectNode toolArgs, String userId, String sessionId, Instant requestedAt) {
+        ObjectNode toolArgs, String userId, String sessionId, Instant requestedAt, Boolean sharedRateAdmission) {
+
+    public ActionContext(AgentProfile agent, String action, ObjectNode context, String toolName, ObjectNode toolArgs,
+            String userId, String sessionId, Instant requestedAt) {
+        this(agent, action, context, toolName, toolArgs, userId, sessionId, requestedAt, null);
+    }
 }

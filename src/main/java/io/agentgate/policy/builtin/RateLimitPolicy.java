@@ -30,8 +30,10 @@ import java.util.regex.Pattern;
  * {@code agentgate.policies.rate-limit.limits."financial-advisor:execute_transaction"=10/1m}.
  *
  * <p>Only actions this policy lets through are counted, so an agent that is over its limit is admitted again
- * as soon as its oldest admitted action leaves the window. State is in memory, per instance, thread-safe: one
- * ring buffer of N timestamps per agent and action.
+ * as soon as its oldest admitted action leaves the window. On one instance the state is in memory, thread-safe:
+ * one ring buffer of N timestamps per agent and action. In a cluster the gate counts the action in a window every
+ * instance shares before evaluating ({@link #sharedWindow}) and hands the outcome in
+ * {@link ActionContext#sharedRateAdmission()}, so this policy stays free of I/O either way.
  */
 @ApplicationScoped
 public class RateLimitPolicy implements BuiltinPolicy {
@@ -153,6 +155,17 @@ public class RateLimitPolicy implements BuiltinPolicy {
         return !settings.limits().isEmpty() && settings.common().appliesTo(agent);
     }
 
+    /** The window one agent's action counts in and its limit, for a store the instances share. */
+    public record SharedWindow(String key, Limit limit) {
+    }
+
+    /** The window this action would count in, if this policy limits it for this agent. */
+    public Optional<SharedWindow> sharedWindow(AgentProfile agent, String action) {
+        Limit limit = appliesTo(agent) ? limitFor(agent.name(), action) : null;
+        return limit == null ? Optional.empty()
+                : Optional.of(new SharedWindow(agent.name() + '\n' + action + '\n' + limit, limit));
+    }
+
     @Override
     public Optional<Violation> check(ActionContext action) {
         String agent = action.agent().name();
@@ -160,15 +173,25 @@ public class RateLimitPolicy implements BuiltinPolicy {
         if (limit == null) {
             return Optional.empty();
         }
+        if (action.sharedRateAdmission() != null) {
+            if (action.sharedRateAdmission()) {
+                return Optional.empty();
+            }
+            return Optional.of(exceeded(action, agent, limit));
+        }
         long now = (action.requestedAt() != null ? action.requestedAt() : clock.instant()).toEpochMilli();
         Window window = windows.computeIfAbsent(agent + '\u0000' + action.action() + '\u0000' + limit,
                 k -> new Window(limit.max()));
         if (window.tryAcquire(now, limit.window().toMillis())) {
             return Optional.empty();
         }
-        return Optional.of(settings.common().violation(NAME, "Rate limit exceeded: more than " + limit.max() + " '"
+        return Optional.of(exceeded(action, agent, limit));
+    }
+
+    private Violation exceeded(ActionContext action, String agent, Limit limit) {
+        return settings.common().violation(NAME, "Rate limit exceeded: more than " + limit.max() + " '"
                 + action.action() + "' actions per " + limit.toString().substring(limit.toString().indexOf('/') + 1)
-                + " for agent '" + agent + "'"));
+                + " for agent '" + agent + "'");
     }
 
     private Limit limitFor(String agent, String action) {
