@@ -40,7 +40,7 @@ import urllib.error
 import urllib.request
 
 # The README's production command uses exactly these JVM options (see README "Production"); keep them in step.
-DEFAULT_JAVA_OPTS = ""
+DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -Xms32m -Xmx256m"
 
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
 LINKS_SECRET = "bench-links-secret-0123456789abcdef0123456789"
@@ -69,6 +69,10 @@ def parse_args():
                    help="JVM options; 'default' = the README's production options, 'none' = no options")
     p.add_argument("--smoke", action="store_true", default=env("BENCH_SMOKE", "false").lower() == "true",
                    help="a short run of every step (2 s runs, 300 polls, 30 wakes): for CI, figures meaningless")
+    p.add_argument("--start-only", action="store_true",
+                   help="only launch, time ready, read idle RSS and stop (to compare JVM options)")
+    p.add_argument("--nmt", action="store_true",
+                   help="run the server with native memory tracking and print its summary after the load")
     p.add_argument("--keep", action="store_true", help="keep the temporary data directory and server log")
     p.add_argument("--top", type=int, default=int(env("BENCH_TOP", "20")),
                    help="how many classes of the long-poll heap growth to list")
@@ -106,7 +110,8 @@ class Server:
                    QUARKUS_PROFILE="prod")
         for inherited in ("AGENTGATE_GOVERNANCE_FILE", "QUARKUS_DATASOURCE_JDBC_URL"):
             env.pop(inherited, None)
-        cmd = ["java", *self.args.java_opts.split(), "-jar", jar]
+        nmt = ["-XX:NativeMemoryTracking=summary"] if self.args.nmt else []
+        cmd = ["java", *nmt, *self.args.java_opts.split(), "-jar", jar]
         log(f"launch: {' '.join(cmd)} (cwd {self.workdir}, so the H2 file database is new)")
         out = open(self.log_path, "wb")
         started = time.monotonic()
@@ -124,6 +129,12 @@ class Server:
                 pass
             time.sleep(0.01)
         sys.exit(f"not ready after 120 s; log: {self.log_path}")
+
+    def cpu_seconds(self):
+        """CPU time the server has used (user + system): comparable across runs on a busy machine."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def rss_mb(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -256,6 +267,22 @@ def request_bytes(method, path, token, port, body=None):
     return head.encode() + payload
 
 
+def pending_ids(server, count):
+    """Up to `count` pending actions of bench-pending, read through the admin list (newest first)."""
+    ids = []
+    page = 0
+    while len(ids) < count:
+        status, body = http(server.base, "GET", f"/api/v1/actions?status=PENDING&agent=bench-pending&size=200"
+                                                f"&page={page}", ADMIN_TOKEN)
+        if status != 200:
+            sys.exit(f"listing pending actions: {status} {body}")
+        ids += [a["id"] for a in body["items"]]
+        if not body["hasMore"]:
+            break
+        page += 1
+    return ids[:count]
+
+
 async def create_pending(server, key, count):
     """Submits `count` PENDING actions over 32 keep-alive connections; returns their ids."""
     ids = []
@@ -295,7 +322,14 @@ async def hold_polls(server, keys, ids, wakes):
         await asyncio.sleep(0.05)
     while len(conns) < len(ids) and not any(t.done() and t.exception() for t in tasks):
         await asyncio.sleep(0.1)
-    await asyncio.sleep(5)  # let the server read and register the last requests
+    # let the server read and register the last requests: until it is idle for a second (at most 30 s)
+    settled_by = time.monotonic() + 30
+    await asyncio.sleep(1)
+    while time.monotonic() < settled_by:
+        before = server.cpu_seconds()
+        await asyncio.sleep(1)
+        if server.cpu_seconds() - before < 0.1:
+            break
     early = len(answered)
     if early:
         log(f"{early} long-polls answered before any decision (expected 0)")
@@ -356,17 +390,23 @@ def main():
     results = {}
     try:
         ready = server.start()
-        log(f"ready {ready:.2f} s after launch (pid {server.proc.pid})")
+        ready_cpu = server.cpu_seconds()
+        log(f"ready {ready:.2f} s after launch (pid {server.proc.pid}), {ready_cpu:.1f} s of CPU used by then")
         keys = register_agents(server)
         time.sleep(5)
         rss_idle, _ = server.rss_mb()
         log(f"RSS idle {rss_idle:.0f} MB")
+        if args.start_only:
+            results = None
+            return
         allowed = run_wrk(server, "ALLOWED", keys["bench-allowed"], 200)
         pending = run_wrk(server, "PENDING", keys["bench-pending"], 202)
         rss_load, hwm_load = server.rss_mb()
         log(f"RSS after wrk {rss_load:.0f} MB (peak {hwm_load:.0f} MB)")
 
-        ids = asyncio.run(create_pending(server, keys["bench-pending"], args.polls))
+        ids = pending_ids(server, args.polls)  # the PENDING run's actions, still pending (1 h timeout)
+        if len(ids) < args.polls:
+            ids += asyncio.run(create_pending(server, keys["bench-pending"], args.polls - len(ids)))
         heap_before, classes_before = server.live_heap()
         log(f"live heap with {len(ids)} pending actions and no long-poll: {heap_before / 2**20:.1f} MiB")
         heap_after, classes_after, held, from_sent, from_answer, rtt = asyncio.run(
@@ -388,11 +428,15 @@ def main():
         time.sleep(3)
         rss_after, hwm_after = server.rss_mb()
         log(f"RSS after the load {rss_after:.0f} MB (peak {hwm_after:.0f} MB)")
-        results = dict(ready=ready, rss_idle=rss_idle, allowed=allowed, pending=pending, held=held, added=added,
+        if args.nmt:
+            print(subprocess.run(["jcmd", str(server.proc.pid), "VM.native_memory", "summary"], capture_output=True,
+                                 text=True, timeout=60).stdout)
+        results = dict(ready=ready, ready_cpu=ready_cpu, rss_idle=rss_idle, allowed=allowed, pending=pending, held=held, added=added,
                        from_sent=from_sent, from_answer=from_answer, rss_after=rss_after, hwm=hwm_after)
     finally:
         server.stop()
-    report(args, results, load_before, os.getloadavg())
+    if results:
+        report(args, results, load_before, os.getloadavg())
 
 
 def report(args, r, load_before, load_after):
@@ -418,7 +462,7 @@ def report(args, r, load_before, load_after):
           f"{percentile(r['from_answer'], 50):.1f} ms, p99 {percentile(r['from_answer'], 99):.1f} ms; from the "
           f"decision sent p50 {percentile(r['from_sent'], 50):.1f} ms, p99 {percentile(r['from_sent'], 99):.1f} ms "
           f"| p99 <= 20 ms after the commit |")
-    print(f"| ready after launch (first start, migrations) | {r['ready']:.2f} s | <= 3 s |")
+    print(f"| ready after launch (first start, migrations) | {r['ready']:.2f} s ({r['ready_cpu']:.1f} s of CPU) | <= 3 s |")
     print(f"| RSS idle / after the load | {r['rss_idle']:.0f} MB / {r['rss_after']:.0f} MB (peak {r['hwm']:.0f} MB) "
           f"| <= 250 MB / <= 400 MB |")
     print("---- end ----")
