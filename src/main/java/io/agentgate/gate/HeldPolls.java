@@ -11,6 +11,7 @@ import io.quarkus.arc.Arc;
 import io.quarkus.arc.InjectableContext;
 import io.quarkus.arc.ManagedContext;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -108,6 +109,7 @@ public class HeldPolls {
     private void hold(RoutingContext ctx, Started poll, long seconds) {
         HttpServerResponse response = ctx.response();
         ActionWaiters.Waiter waiter = poll.waiter();
+        Context connection = ctx.vertx().getOrCreateContext();
         response.closeHandler(closed -> waiter.cancel(false));
         // a GET has no body to wait for: reading on lets Vert.x see the client hang up while the poll is held
         ctx.request().resume();
@@ -118,7 +120,8 @@ public class HeldPolls {
                 return;
             }
             if (decided != null) {
-                answer(response, decided);
+                // the decision completes the waiter on the committing thread: serialise and write on the event loop
+                connection.runOnContext(v -> answer(response, decided));
             } else {
                 Infrastructure.getDefaultWorkerPool().execute(() -> {
                     try {
