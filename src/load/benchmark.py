@@ -366,7 +366,18 @@ async def hold_polls(server, keys, ids, wakes):
     for w in conns.values():
         w.close()
     await asyncio.gather(*tasks, return_exceptions=True)
-    return heap_after, classes_after, still_open, from_sent, from_answer, decision_rtt
+    # the heap again once the polls are gone: the database pages their reads cached stay, so held - released is
+    # what the held polls themselves keep
+    await asyncio.sleep(2)
+    settled_by = time.monotonic() + 30
+    while time.monotonic() < settled_by:
+        before = server.cpu_seconds()
+        await asyncio.sleep(1)
+        if server.cpu_seconds() - before < 0.1:
+            break
+    heap_released, classes_released = await loop.run_in_executor(None, server.live_heap)
+    return (heap_after, classes_after, heap_released, classes_released, still_open, from_sent, from_answer,
+            decision_rtt)
 
 
 def percentile(values, p):
@@ -409,15 +420,17 @@ def main():
             ids += asyncio.run(create_pending(server, keys["bench-pending"], args.polls - len(ids)))
         heap_before, classes_before = server.live_heap()
         log(f"live heap with {len(ids)} pending actions and no long-poll: {heap_before / 2**20:.1f} MiB")
-        heap_after, classes_after, held, from_sent, from_answer, rtt = asyncio.run(
+        heap_after, classes_after, heap_released, classes_before, held, from_sent, from_answer, rtt = asyncio.run(
             hold_polls(server, keys, ids, args.wakes))
-        added = heap_after - heap_before
-        log(f"live heap with {held} held long-polls: {heap_after / 2**20:.1f} MiB, "
-            f"+{added / 2**20:.1f} MiB, {added / max(held, 1) / 1024:.2f} KiB per poll")
+        added = heap_after - heap_released
+        log(f"live heap with {held} held long-polls: {heap_after / 2**20:.1f} MiB; after they were answered or "
+            f"closed: {heap_released / 2**20:.1f} MiB; held polls keep {added / 2**20:.1f} MiB, "
+            f"{added / max(held, 1) / 1024:.2f} KiB per poll (growth over the heap before them: "
+            f"{(heap_after - heap_before) / 2**20:.1f} MiB, which includes database pages their reads cached)")
         grew = sorted(((classes_after.get(c, (0, 0))[1] - classes_before.get(c, (0, 0))[1],
                         classes_after.get(c, (0, 0))[0] - classes_before.get(c, (0, 0))[0], c)
                        for c in set(classes_after) | set(classes_before)), reverse=True)[:args.top]
-        log("classes that grew most (bytes, instances per poll, class):")
+        log("what held polls keep, by class (bytes and instances per poll, against the heap after they were gone):")
         for size, count, name in grew:
             print(f"    {size / max(held, 1):8.0f} B  {count / max(held, 1):6.2f}  {name}")
         log(f"wake-up over {len(from_sent)} decisions with the long-polls held: "
