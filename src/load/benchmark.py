@@ -280,7 +280,8 @@ def pending_ids(server, count):
         if not body["hasMore"]:
             break
         page += 1
-    return ids[:count]
+    # offset pages of rows created in the same instant can repeat a row: keep each id once
+    return list(dict.fromkeys(ids))[:count]
 
 
 async def create_pending(server, key, count):
@@ -320,8 +321,14 @@ async def hold_polls(server, keys, ids, wakes):
     for i in range(0, len(ids), 500):  # open in slices so the accept queue keeps up
         tasks += [asyncio.create_task(poll(i_d)) for i_d in ids[i:i + 500]]
         await asyncio.sleep(0.05)
-    while len(conns) < len(ids) and not any(t.done() and t.exception() for t in tasks):
+    opened_by = time.monotonic() + 120
+    while len(conns) < len(ids) and time.monotonic() < opened_by:
+        failed = next((t for t in tasks if t.done() and not t.cancelled() and t.exception()), None)
+        if failed:
+            raise RuntimeError(f"a long-poll failed: {failed.exception()!r}")
         await asyncio.sleep(0.1)
+    if len(conns) < len(ids):
+        raise RuntimeError(f"only {len(conns)} of {len(ids)} long-polls connected within 120 s")
     # let the server read and register the last requests: until it is idle for a second (at most 30 s)
     settled_by = time.monotonic() + 30
     await asyncio.sleep(1)
@@ -367,7 +374,10 @@ async def hold_polls(server, keys, ids, wakes):
         w.close()
     await asyncio.gather(*tasks, return_exceptions=True)
     # the heap again once the polls are gone: the database pages their reads cached stay, so held - released is
-    # what the held polls themselves keep
+    # what the held polls themselves keep. First wait until the server has seen the connections close.
+    closed_by = time.monotonic() + 60
+    while server_connections(port) > 5 and time.monotonic() < closed_by:
+        await asyncio.sleep(0.5)
     await asyncio.sleep(2)
     settled_by = time.monotonic() + 30
     while time.monotonic() < settled_by:
@@ -378,6 +388,21 @@ async def hold_polls(server, keys, ids, wakes):
     heap_released, classes_released = await loop.run_in_executor(None, server.live_heap)
     return (heap_after, classes_after, heap_released, classes_released, still_open, from_sent, from_answer,
             decision_rtt)
+
+
+def server_connections(port):
+    """Established TCP connections whose local port is the server's (from /proc/net/tcp and tcp6)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                for line in f.readlines()[1:]:
+                    fields = line.split()
+                    if fields[1].endswith(f":{port:04X}") and fields[3] == "01":
+                        count += 1
+        except OSError:
+            pass
+    return count
 
 
 def percentile(values, p):
@@ -417,7 +442,8 @@ def main():
 
         ids = pending_ids(server, args.polls)  # the PENDING run's actions, still pending (1 h timeout)
         if len(ids) < args.polls:
-            ids += asyncio.run(create_pending(server, keys["bench-pending"], args.polls - len(ids)))
+            ids = list(dict.fromkeys(ids + asyncio.run(
+                create_pending(server, keys["bench-pending"], args.polls - len(ids)))))
         heap_before, classes_before = server.live_heap()
         log(f"live heap with {len(ids)} pending actions and no long-poll: {heap_before / 2**20:.1f} MiB")
         heap_after, classes_after, heap_released, classes_before, held, from_sent, from_answer, rtt = asyncio.run(
