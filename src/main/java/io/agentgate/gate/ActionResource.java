@@ -6,7 +6,6 @@ import io.agentgate.common.AgentGateConfig;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.Problem;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.RolesAllowed;
@@ -21,11 +20,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -52,9 +49,6 @@ public class ActionResource {
 
     @Inject
     ActionSubmissions submissions;
-
-    @Inject
-    ActionWaiters waiters;
 
     @Inject
     SecurityIdentity identity;
@@ -100,45 +94,6 @@ public class ActionResource {
             response.header("Idempotent-Replayed", "true");
         }
         return response.build();
-    }
-
-    @GET
-    @Path("{id}")
-    @RolesAllowed(Roles.AGENT)
-    @Blocking
-    @Operation(operationId = "getAction", summary = "Get an action, waiting for its decision",
-            description = "Answers as soon as the action is terminal, or after `wait` seconds with its current state. "
-                    + "Waiting holds no server thread.")
-    @APIResponse(responseCode = "200", description = "The action's state")
-    @APIResponse(responseCode = "400", description = "wait is not a whole number of seconds >= 0")
-    @APIResponse(responseCode = "401", description = "No or unknown API key")
-    @APIResponse(responseCode = "403", description = "Not an agent key")
-    @APIResponse(responseCode = "404", description = "No such action for this agent")
-    public Uni<ActionView> get(@PathParam("id") UUID id,
-            @Parameter(description = "seconds to wait for a decision, 0 to max-wait (longer is cut to max-wait)",
-                    schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("wait") String wait) {
-        Duration hold = waitDuration(wait);
-        UUID agentId = agent().id();
-        if (hold.isZero()) {
-            return Uni.createFrom().item(queries.viewForAgent(id, agentId));
-        }
-        CompletableFuture<ActionView> decision = waiters.register(id);
-        ActionView now;
-        try {
-            now = queries.viewForAgent(id, agentId);
-        } catch (RuntimeException e) {
-            waiters.remove(id, decision);
-            throw e;
-        }
-        if (now.status().isTerminal()) {
-            waiters.remove(id, decision);
-            return Uni.createFrom().item(now);
-        }
-        return Uni.createFrom().completionStage(decision)
-                .ifNoItem().after(hold)
-                .recoverWithUni(() -> Uni.createFrom().item(() -> queries.viewForAgent(id, agentId))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-                .onTermination().invoke(() -> waiters.remove(id, decision));
     }
 
     @POST
@@ -200,12 +155,6 @@ public class ActionResource {
 
     private AgentProfile agent() {
         return identity.getAttribute(Roles.AGENT_ATTRIBUTE);
-    }
-
-    private Duration waitDuration(String wait) {
-        long max = config.approval().maxWait().toSeconds();
-        long seconds = intParam("wait", wait, 0, 0, Integer.MAX_VALUE);
-        return Duration.ofSeconds(Math.min(seconds, max));
     }
 
     private static ActionStatus parseStatus(String status) {

@@ -62,6 +62,49 @@ class LongPollTest {
     }
 
     @Test
+    void pollsThatTimeOutOrAnswerAtOnceLeaveNoWaiterBehind() {
+        String key = Api.gatedAgent(uniqueName("poll4"), null);
+        String id = agent(key).body(Map.of("action", "book_meeting")).post("/api/v1/actions")
+                .then().statusCode(202).extract().path("id");
+        int before = waiters.size();
+        agent(key).get("/api/v1/actions/" + id + "?wait=1").then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("PENDING"));
+        agent(key).get("/api/v1/actions/" + java.util.UUID.randomUUID() + "?wait=1").then().statusCode(404);
+        await().atMost(Duration.ofSeconds(5)).until(() -> waiters.size() <= before);
+    }
+
+    @Test
+    void aPollThatWouldWaitIsRefusedLikeAnyOther() {
+        String owner = Api.gatedAgent(uniqueName("owner"), null);
+        String stranger = Api.gatedAgent(uniqueName("stranger"), null);
+        String id = agent(owner).body(Map.of("action", "book_meeting")).post("/api/v1/actions")
+                .then().statusCode(202).extract().path("id");
+        String path = "/api/v1/actions/" + id + "?wait=5";
+        agent(stranger).get(path).then().statusCode(404).contentType("application/problem+json");
+        admin().get(path).then().statusCode(403).contentType("application/problem+json");
+        agent("agk_not-a-key").get(path).then().statusCode(401).contentType("application/problem+json");
+        io.restassured.RestAssured.given().get(path).then().statusCode(401).contentType("application/problem+json");
+        agent(owner).get("/api/v1/actions/not-a-uuid?wait=5").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void aPollWhoseClientHangsUpLeavesNoWaiterBehind() throws Exception {
+        String key = Api.gatedAgent(uniqueName("hangup"), null);
+        String id = agent(key).body(Map.of("action", "book_meeting")).post("/api/v1/actions")
+                .then().statusCode(202).extract().path("id");
+        int before = waiters.size();
+        var url = new java.net.URL(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port);
+        try (var socket = new java.net.Socket(url.getHost(), url.getPort())) {
+            socket.getOutputStream().write(("GET /api/v1/actions/" + id + "?wait=60 HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + key + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiters.size() > before);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiters.size() <= before);
+    }
+
+    @Test
     void longPollOnATerminalActionAnswersAtOnce() {
         String key = Api.openAgent(uniqueName("poll3"));
         String id = agent(key).body(Map.of("action", "x")).post("/api/v1/actions").then().extract().path("id");

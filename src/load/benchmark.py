@@ -1,0 +1,512 @@
+#!/usr/bin/env python3
+"""AgentGate benchmark: starts the packaged jar in prod mode on a fresh data directory and measures it.
+
+Run through Maven (``./mvnw -Pload verify``, see README "Performance") or directly:
+``python3 src/load/benchmark.py --jar target/quarkus-app/quarkus-run.jar``.
+
+What it does, in order:
+  1. launches ``java <java-opts> -jar quarkus-run.jar`` (prod profile, new temporary data directory, admin token,
+     links secret and session key set, ``quarkus.mailer.mock=true`` so no mail leaves the process) and times
+     launch -> ``/q/health/ready`` 200 (first start, so Flyway migrates an empty database);
+  2. registers two agents through the admin API: ``bench-allowed`` (LOW, no approval rule) and ``bench-pending``
+     (LOW, approval required for every action, no named approvers so no mail is queued), both asking for
+     ``search_knowledge_base``, which no built-in policy denies at any hour;
+  3. reads RSS when idle (``/proc/PID/status`` VmRSS);
+  4. drives ALLOWED and then PENDING submissions with ``wrk`` (``src/load/submit.lua``), 32 keep-alive
+     connections by default, after a short warm-up; prints req/s and p50/p99;
+  5. holds 10,000 long-polls (``GET /api/v1/actions/{id}?wait=60``, one connection and one pending action each,
+     asyncio client below) and reads the live heap before and after (``jcmd GC.class_histogram``, which collects
+     first), printing the classes that grew most;
+  6. while they are held, decides some of those actions one at a time through the admin API and times each
+     long-poll's answer from the moment the decision was sent and from the decision's own answer;
+  7. reads RSS after the load, stops the server and prints a block for the README's table.
+
+Nothing here asserts a figure: it measures and prints. ``--smoke`` runs every step briefly (CI can run it).
+"""
+import argparse
+import asyncio
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+# The README's production command uses exactly these JVM options (see README "Production"); keep them in step.
+DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -Xms32m -Xmx256m"
+
+ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
+LINKS_SECRET = "bench-links-secret-0123456789abcdef0123456789"
+SESSION_KEY = "bench-session-key-0123456789abcdef"
+SUBMIT_BODY = json.dumps({"action": "search_knowledge_base", "context": {"query": "refund policy for damaged goods"}})
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def parse_args():
+    env = os.environ.get
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--jar", default=env("BENCH_JAR", "target/quarkus-app/quarkus-run.jar"))
+    p.add_argument("--port", type=int, default=int(env("BENCH_PORT", "18480")))
+    p.add_argument("--duration", type=int, default=int(env("BENCH_DURATION", "30")),
+                   help="seconds of each measured wrk run (ALLOWED, PENDING); default 30")
+    p.add_argument("--warmup", type=int, default=int(env("BENCH_WARMUP", "10")),
+                   help="seconds of wrk warm-up before each measured run; default 10")
+    p.add_argument("--connections", type=int, default=int(env("BENCH_CONNECTIONS", "32")))
+    p.add_argument("--threads", type=int, default=int(env("BENCH_THREADS", "2")), help="wrk threads")
+    p.add_argument("--polls", type=int, default=int(env("BENCH_POLLS", "10000")), help="long-polls held at once")
+    p.add_argument("--wakes", type=int, default=int(env("BENCH_WAKES", "300")), help="decisions timed for wake-up")
+    p.add_argument("--java-opts", default=env("BENCH_JAVA_OPTS", "default"),
+                   help="JVM options; 'default' = the README's production options, 'none' = no options")
+    p.add_argument("--smoke", action="store_true", default=env("BENCH_SMOKE", "false").lower() == "true",
+                   help="a short run of every step (2 s runs, 300 polls, 30 wakes): for CI, figures meaningless")
+    p.add_argument("--start-only", action="store_true",
+                   help="only launch, time ready, read idle RSS and stop (to compare JVM options)")
+    p.add_argument("--nmt", action="store_true",
+                   help="run the server with native memory tracking and print its summary after the load")
+    p.add_argument("--keep", action="store_true", help="keep the temporary data directory and server log")
+    p.add_argument("--top", type=int, default=int(env("BENCH_TOP", "20")),
+                   help="how many classes of the long-poll heap growth to list")
+    a = p.parse_args()
+    if a.java_opts.strip() in ("", "default"):
+        a.java_opts = DEFAULT_JAVA_OPTS
+    elif a.java_opts.strip() == "none":
+        a.java_opts = ""
+    if a.smoke:
+        a.duration, a.warmup, a.polls, a.wakes = 2, 1, min(a.polls, 300), min(a.wakes, 30)
+    return a
+
+
+# ---- the server ---------------------------------------------------------------------------------------------------
+
+class Server:
+    def __init__(self, args):
+        self.args = args
+        self.base = f"http://127.0.0.1:{args.port}"
+        self.workdir = tempfile.mkdtemp(prefix="agentgate-bench-")
+        self.log_path = os.path.join(self.workdir, "server.log")
+        self.proc = None
+
+    def start(self):
+        jar = os.path.abspath(self.args.jar)
+        if not os.path.exists(jar):
+            sys.exit(f"no jar at {jar}: run ./mvnw package -DskipTests first (or ./mvnw -Pload verify)")
+        env = dict(os.environ,
+                   AGENTGATE_ADMIN_TOKEN=ADMIN_TOKEN,
+                   AGENTGATE_LINKS_SECRET=LINKS_SECRET,
+                   QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY=SESSION_KEY,
+                   QUARKUS_HTTP_PORT=str(self.args.port),
+                   QUARKUS_HTTP_HOST="127.0.0.1",
+                   QUARKUS_MAILER_MOCK="true",
+                   QUARKUS_PROFILE="prod")
+        for inherited in ("AGENTGATE_GOVERNANCE_FILE", "QUARKUS_DATASOURCE_JDBC_URL"):
+            env.pop(inherited, None)
+        nmt = ["-XX:NativeMemoryTracking=summary"] if self.args.nmt else []
+        cmd = ["java", *nmt, *self.args.java_opts.split(), "-jar", jar]
+        log(f"launch: {' '.join(cmd)} (cwd {self.workdir}, so the H2 file database is new)")
+        out = open(self.log_path, "wb")
+        started = time.monotonic()
+        self.proc = subprocess.Popen(cmd, cwd=self.workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                     preexec_fn=raise_open_files)
+        deadline = started + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                sys.exit(f"server exited with {self.proc.returncode}; log: {self.log_path}")
+            try:
+                with urllib.request.urlopen(self.base + "/q/health/ready", timeout=2) as r:
+                    if r.status == 200:
+                        return time.monotonic() - started
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            time.sleep(0.01)
+        sys.exit(f"not ready after 120 s; log: {self.log_path}")
+
+    def cpu_seconds(self):
+        """CPU time the server has used (user + system): comparable across runs on a busy machine."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_mb(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            fields = dict(line.split(":", 1) for line in f if ":" in line)
+        return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+    def live_heap(self):
+        """Live heap in bytes after a full collection, with the class histogram (jcmd collects before counting)."""
+        out = subprocess.run(["jcmd", str(self.proc.pid), "GC.class_histogram"], capture_output=True, text=True,
+                             timeout=120).stdout
+        classes = {}
+        total = 0
+        for line in out.splitlines():
+            m = re.match(r"\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)", line)
+            if m:
+                classes[m.group(3)] = (int(m.group(1)), int(m.group(2)))
+            m = re.match(r"Total\s+(\d+)\s+(\d+)", line)
+            if m:
+                total = int(m.group(2))
+        return total, classes
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        if not self.args.keep:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        else:
+            log(f"kept {self.workdir}")
+
+
+def raise_open_files():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def http(base, method, path, token, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(base + path, data=data, method=method,
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace")
+
+
+def register_agents(server):
+    keys = {}
+    for name, approval in (("bench-allowed", {"required": False}),
+                           ("bench-pending", {"required": True, "approvers": [], "requiredApprovals": 1,
+                                              "timeoutSeconds": 3600})):
+        status, agent = http(server.base, "POST", "/api/v1/agents", ADMIN_TOKEN, {
+            "name": name, "displayName": f"Benchmark {name}", "riskLevel": "LOW",
+            "capabilities": {"writeData": False, "sendExternalMessages": False, "executeCode": False,
+                             "financialTransactions": False},
+            "maxTransactionAmount": 0, "allowedActions": None, "approval": approval})
+        if status != 201:
+            sys.exit(f"registering {name}: {status} {agent}")
+        keys[name] = agent["apiKey"]
+    for name, expected in (("bench-allowed", 200), ("bench-pending", 202)):
+        status, answer = http(server.base, "POST", "/api/v1/actions", keys[name], json.loads(SUBMIT_BODY))
+        if status != expected:
+            sys.exit(f"{name} answered {status} {answer}, expected {expected}")
+    return keys
+
+
+# ---- wrk ----------------------------------------------------------------------------------------------------------
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    log("wrk is missing: apt-get install -y wrk")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run(sudo + ["apt-get", "install", "-y", "wrk"], check=False)
+    if not shutil.which("wrk"):
+        subprocess.run(sudo + ["apt-get", "update"], check=False)
+        subprocess.run(sudo + ["apt-get", "install", "-y", "wrk"], check=True)
+
+
+def wrk(server, key, expect, seconds):
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "submit.lua")
+    env = dict(os.environ, BENCH_KEY=key, BENCH_BODY=SUBMIT_BODY, BENCH_EXPECT=str(expect))
+    a = server.args
+    out = subprocess.run(["wrk", f"-t{a.threads}", f"-c{a.connections}", f"-d{seconds}s", "--timeout", "10s",
+                          "-s", script, server.base], capture_output=True, text=True, env=env,
+                         timeout=seconds + 60).stdout
+    line = next((l for l in out.splitlines() if l.startswith("BENCH requests=")), None)
+    if line is None:
+        sys.exit(f"wrk printed no result:\n{out}")
+    r = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
+    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    for l in out.splitlines():
+        if l.startswith("BENCH first-unexpected"):
+            log(l)
+    return r
+
+
+def run_wrk(server, label, key, expect):
+    a = server.args
+    if a.warmup:
+        wrk(server, key, expect, a.warmup)
+    r = wrk(server, key, expect, a.duration)
+    log(f"{label}: {r['rps']:.0f} req/s, p50 {r['p50_us'] / 1000:.1f} ms, p99 {r['p99_us'] / 1000:.1f} ms, "
+        f"max {r['max_us'] / 1000:.0f} ms, {r['requests']} requests, {r['unexpected']} unexpected answers, "
+        f"{r['errors']} socket errors")
+    return r
+
+
+# ---- long-polls ---------------------------------------------------------------------------------------------------
+
+async def read_response(reader):
+    head = await reader.readuntil(b"\r\n\r\n")
+    at = time.monotonic()
+    status = int(head.split(b" ", 2)[1])
+    m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
+    length = int(m.group(1)) if m else 0
+    body = await reader.readexactly(length) if length else b""
+    return at, status, body
+
+
+def request_bytes(method, path, token, port, body=None):
+    payload = json.dumps(body).encode() if body is not None else b""
+    head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n")
+    return head.encode() + payload
+
+
+def pending_ids(server, count):
+    """Up to `count` pending actions of bench-pending, read through the admin list (newest first)."""
+    ids = []
+    page = 0
+    while len(ids) < count:
+        status, body = http(server.base, "GET", f"/api/v1/actions?status=PENDING&agent=bench-pending&size=200"
+                                                f"&page={page}", ADMIN_TOKEN)
+        if status != 200:
+            sys.exit(f"listing pending actions: {status} {body}")
+        ids += [a["id"] for a in body["items"]]
+        if not body["hasMore"]:
+            break
+        page += 1
+    # offset pages of rows created in the same instant can repeat a row: keep each id once
+    return list(dict.fromkeys(ids))[:count]
+
+
+async def create_pending(server, key, count):
+    """Submits `count` PENDING actions over 32 keep-alive connections; returns their ids."""
+    ids = []
+    per = -(-count // 32)
+
+    async def worker(n):
+        reader, writer = await asyncio.open_connection("127.0.0.1", server.args.port)
+        for _ in range(n):
+            writer.write(request_bytes("POST", "/api/v1/actions", key, server.args.port, json.loads(SUBMIT_BODY)))
+            _, status, body = await read_response(reader)
+            if status != 202:
+                raise RuntimeError(f"submit answered {status} {body[:200]}")
+            ids.append(json.loads(body)["id"])
+        writer.close()
+
+    await asyncio.gather(*(worker(min(per, count - i * per)) for i in range(32) if count - i * per > 0))
+    return ids
+
+
+async def hold_polls(server, keys, ids, wakes):
+    """Opens one long-poll per id, measures the heap they hold, then decides `wakes` of them and times the wake-up."""
+    port, key = server.args.port, keys["bench-pending"]
+    answered = {}
+    conns = {}
+
+    async def poll(action_id):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        conns[action_id] = writer
+        writer.write(request_bytes("GET", f"/api/v1/actions/{action_id}?wait=60", key, port))
+        await writer.drain()
+        at, status, body = await read_response(reader)
+        answered[action_id] = (at, status, body)
+
+    tasks = []
+    for i in range(0, len(ids), 500):  # open in slices so the accept queue keeps up
+        tasks += [asyncio.create_task(poll(i_d)) for i_d in ids[i:i + 500]]
+        await asyncio.sleep(0.05)
+    opened_by = time.monotonic() + 120
+    while len(conns) < len(ids) and time.monotonic() < opened_by:
+        failed = next((t for t in tasks if t.done() and not t.cancelled() and t.exception()), None)
+        if failed:
+            raise RuntimeError(f"a long-poll failed: {failed.exception()!r}")
+        await asyncio.sleep(0.1)
+    if len(conns) < len(ids):
+        raise RuntimeError(f"only {len(conns)} of {len(ids)} long-polls connected within 120 s")
+    # let the server read and register the last requests: until it is idle for a second (at most 30 s)
+    settled_by = time.monotonic() + 30
+    await asyncio.sleep(1)
+    while time.monotonic() < settled_by:
+        before = server.cpu_seconds()
+        await asyncio.sleep(1)
+        if server.cpu_seconds() - before < 0.1:
+            break
+    early = len(answered)
+    if early:
+        log(f"{early} long-polls answered before any decision (expected 0)")
+    loop = asyncio.get_running_loop()
+    heap_after, classes_after = await loop.run_in_executor(None, server.live_heap)
+    still_open = len(ids) - len(answered)
+
+    # wake-up: decide held actions one at a time on a separate keep-alive connection
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    from_sent, from_answer, decision_rtt = [], [], []
+    for action_id in ids[:wakes]:
+        sent = time.monotonic()
+        writer.write(request_bytes("POST", f"/api/v1/actions/{action_id}/decision", ADMIN_TOKEN, port,
+                                   {"decision": "APPROVED", "decidedBy": "bench", "comment": "benchmark"}))
+        decided_at, status, body = await read_response(reader)
+        if status != 200:
+            raise RuntimeError(f"decision answered {status} {body[:200]}")
+        for _ in range(500):
+            if action_id in answered:
+                break
+            await asyncio.sleep(0.001)
+        else:
+            raise RuntimeError(f"long-poll for {action_id} not answered 0.5 s after its decision")
+        at, status, body = answered[action_id]
+        if status != 200 or json.loads(body)["status"] != "APPROVED":
+            raise RuntimeError(f"long-poll answered {status} {body[:200]}")
+        from_sent.append((at - sent) * 1000)
+        from_answer.append((at - decided_at) * 1000)
+        decision_rtt.append((decided_at - sent) * 1000)
+        await asyncio.sleep(0.005)
+    writer.close()
+    for t in tasks:
+        t.cancel()
+    for w in conns.values():
+        w.close()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    # the heap again once the polls are gone: the database pages their reads cached stay, so held - released is
+    # what the held polls themselves keep. First wait until the server has seen the connections close.
+    closed_by = time.monotonic() + 60
+    while server_connections(port) > 5 and time.monotonic() < closed_by:
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(2)
+    settled_by = time.monotonic() + 30
+    while time.monotonic() < settled_by:
+        before = server.cpu_seconds()
+        await asyncio.sleep(1)
+        if server.cpu_seconds() - before < 0.1:
+            break
+    heap_released, classes_released = await loop.run_in_executor(None, server.live_heap)
+    return (heap_after, classes_after, heap_released, classes_released, still_open, from_sent, from_answer,
+            decision_rtt)
+
+
+def server_connections(port):
+    """Established TCP connections whose local port is the server's (from /proc/net/tcp and tcp6)."""
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                for line in f.readlines()[1:]:
+                    fields = line.split()
+                    if fields[1].endswith(f":{port:04X}") and fields[3] == "01":
+                        count += 1
+        except OSError:
+            pass
+    return count
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+# ---- main ---------------------------------------------------------------------------------------------------------
+
+def main():
+    args = parse_args()
+    raise_open_files()
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < args.polls + 1000:
+        sys.exit(f"open-files limit {resource.getrlimit(resource.RLIMIT_NOFILE)} is below {args.polls + 1000}: "
+                 f"raise it (ulimit -Hn) or pass --polls")
+    ensure_wrk()
+    load_before = os.getloadavg()
+    server = Server(args)
+    results = {}
+    try:
+        ready = server.start()
+        ready_cpu = server.cpu_seconds()
+        log(f"ready {ready:.2f} s after launch (pid {server.proc.pid}), {ready_cpu:.1f} s of CPU used by then")
+        keys = register_agents(server)
+        time.sleep(5)
+        rss_idle, _ = server.rss_mb()
+        log(f"RSS idle {rss_idle:.0f} MB")
+        if args.start_only:
+            results = None
+            return
+        allowed = run_wrk(server, "ALLOWED", keys["bench-allowed"], 200)
+        pending = run_wrk(server, "PENDING", keys["bench-pending"], 202)
+        rss_load, hwm_load = server.rss_mb()
+        log(f"RSS after wrk {rss_load:.0f} MB (peak {hwm_load:.0f} MB)")
+
+        ids = pending_ids(server, args.polls)  # the PENDING run's actions, still pending (1 h timeout)
+        if len(ids) < args.polls:
+            ids = list(dict.fromkeys(ids + asyncio.run(
+                create_pending(server, keys["bench-pending"], args.polls - len(ids)))))
+        heap_before, classes_before = server.live_heap()
+        log(f"live heap with {len(ids)} pending actions and no long-poll: {heap_before / 2**20:.1f} MiB")
+        heap_after, classes_after, heap_released, classes_before, held, from_sent, from_answer, rtt = asyncio.run(
+            hold_polls(server, keys, ids, args.wakes))
+        added = heap_after - heap_released
+        log(f"live heap with {held} held long-polls: {heap_after / 2**20:.1f} MiB; after they were answered or "
+            f"closed: {heap_released / 2**20:.1f} MiB; held polls keep {added / 2**20:.1f} MiB, "
+            f"{added / max(held, 1) / 1024:.2f} KiB per poll (growth over the heap before them: "
+            f"{(heap_after - heap_before) / 2**20:.1f} MiB, which includes database pages their reads cached)")
+        grew = sorted(((classes_after.get(c, (0, 0))[1] - classes_before.get(c, (0, 0))[1],
+                        classes_after.get(c, (0, 0))[0] - classes_before.get(c, (0, 0))[0], c)
+                       for c in set(classes_after) | set(classes_before)), reverse=True)[:args.top]
+        log("what held polls keep, by class (bytes and instances per poll, against the heap after they were gone):")
+        for size, count, name in grew:
+            print(f"    {size / max(held, 1):8.0f} B  {count / max(held, 1):6.2f}  {name}")
+        log(f"wake-up over {len(from_sent)} decisions with the long-polls held: "
+            f"from the decision sent p50 {percentile(from_sent, 50):.1f} ms p99 {percentile(from_sent, 99):.1f} ms; "
+            f"from the decision's answer p50 {percentile(from_answer, 50):.1f} ms "
+            f"p99 {percentile(from_answer, 99):.1f} ms; decision round trip p50 {percentile(rtt, 50):.1f} ms "
+            f"p99 {percentile(rtt, 99):.1f} ms")
+        time.sleep(3)
+        rss_after, hwm_after = server.rss_mb()
+        log(f"RSS after the load {rss_after:.0f} MB (peak {hwm_after:.0f} MB)")
+        if args.nmt:
+            print(subprocess.run(["jcmd", str(server.proc.pid), "VM.native_memory", "summary"], capture_output=True,
+                                 text=True, timeout=60).stdout)
+        results = dict(ready=ready, ready_cpu=ready_cpu, rss_idle=rss_idle, rss_load=rss_load, allowed=allowed, pending=pending, held=held, added=added,
+                       from_sent=from_sent, from_answer=from_answer, rss_after=rss_after, hwm=hwm_after)
+    finally:
+        server.stop()
+    if results:
+        report(args, results, load_before, os.getloadavg())
+
+
+def report(args, r, load_before, load_after):
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    mib = 2 ** 20
+    def sub(x):
+        return f"{x['rps']:,.0f} req/s, p50 {x['p50_us'] / 1000:.1f} ms, p99 {x['p99_us'] / 1000:.1f} ms" + (
+            f" ({x['unexpected']} unexpected answers)" if x["unexpected"] else "")
+    print()
+    print("---- paste into README.md, Performance ----")
+    print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit or '?'}, "
+          f"{os.cpu_count()} cores, load average {load_before[0]:.1f} before / {load_after[0]:.1f} after, "
+          f"JVM options `{args.java_opts}`, wrk -t{args.threads} -c{args.connections}, "
+          f"{args.warmup} s warm-up + {args.duration} s per run{' (SMOKE RUN: figures meaningless)' if args.smoke else ''}.")
+    print()
+    print("| what | measured | target |")
+    print("|---|---|---|")
+    print(f"| ALLOWED submissions, {args.connections} connections | {sub(r['allowed'])} | >= 5,000 req/s, p99 <= 50 ms |")
+    print(f"| PENDING submissions, {args.connections} connections | {sub(r['pending'])} | >= 3,500 req/s, p99 <= 50 ms |")
+    print(f"| heap added by {r['held']:,} held long-polls | {r['added'] / mib:.1f} MiB "
+          f"({r['added'] / max(r['held'], 1) / 1024:.2f} KiB each) | <= 64 MiB for 10,000 (<= 6.5 KiB each) |")
+    print(f"| long-poll wake-up, {len(r['from_sent'])} decisions | from the decision's answer p50 "
+          f"{percentile(r['from_answer'], 50):.1f} ms, p99 {percentile(r['from_answer'], 99):.1f} ms; from the "
+          f"decision sent p50 {percentile(r['from_sent'], 50):.1f} ms, p99 {percentile(r['from_sent'], 99):.1f} ms "
+          f"| p99 <= 20 ms after the commit |")
+    print(f"| ready after launch (first start, migrations) | {r['ready']:.2f} s ({r['ready_cpu']:.1f} s of CPU) | <= 3 s |")
+    print(f"| RSS idle / after the submissions / after the long-polls too | {r['rss_idle']:.0f} MB / "
+          f"{r['rss_load']:.0f} MB / {r['rss_after']:.0f} MB (peak {r['hwm']:.0f} MB) "
+          f"| <= 250 MB idle / <= 400 MB after the load |")
+    print("---- end ----")
+
+
+if __name__ == "__main__":
+    main()
