@@ -1,5 +1,6 @@
 package io.agentgate.dashboard;
 
+import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -13,13 +14,21 @@ import jakarta.inject.Inject;
 
 /**
  * Runs before the password check of quarkus-security-jpa: refuses a locked account without checking its password,
- * and otherwise hands the request on (a null identity lets the next provider, the bcrypt check, decide).
+ * refuses unknown and disabled accounts after a bcrypt check against a dummy hash (so a wrong email takes as long as a
+ * wrong password: no account enumeration by timing), and otherwise hands the request on (a null identity lets the
+ * next provider, the bcrypt check of the account's hash, decide).
  */
 @ApplicationScoped
 public class ThrottledLogins implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
 
+    /** A bcrypt hash (cost 12, like the accounts') of a random password nobody knows. */
+    private static final String DUMMY_HASH = BcryptUtil.bcryptHash(java.util.UUID.randomUUID().toString(), 12);
+
     @Inject
     LoginThrottle throttle;
+
+    @Inject
+    AccountService accounts;
 
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
@@ -47,6 +56,14 @@ public class ThrottledLogins implements IdentityProvider<UsernamePasswordAuthent
             }
             return Uni.createFrom().failure(new AuthenticationFailedException("too many failed logins"));
         }
-        return Uni.createFrom().nullItem();
+        char[] password = request.getPassword().getPassword();
+        return context.runBlocking(() -> {
+            boolean usable = accounts.find(username).filter(a -> !a.disabled).isPresent();
+            if (!usable) {
+                BcryptUtil.matches(new String(password), DUMMY_HASH);
+                throw new AuthenticationFailedException("unknown or disabled account");
+            }
+            return null;
+        });
     }
 }
