@@ -61,6 +61,16 @@ public class Quorum {
     @Transactional(dontRollbackOn = ActionNotPending.class)
     public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
             String nonce) {
+        return cast(actionId, approver, decision, channel, comment, nonce, null);
+    }
+
+    /**
+     * As {@link #cast(UUID, String, ActionStatus, VoteChannel, String, String)}, naming the credential that cast the
+     * vote in the audit (null: the channel's own, e.g. the admin token for API).
+     */
+    @Transactional(dontRollbackOn = ActionNotPending.class)
+    public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
+            String nonce, String credential) {
         if (decision != ActionStatus.APPROVED && decision != ActionStatus.REJECTED) {
             throw new IllegalArgumentException("a vote is APPROVED or REJECTED, not " + decision);
         }
@@ -97,6 +107,13 @@ public class Quorum {
         details.put("approver", approver);
         details.put("vote", decision);
         details.put("channel", channel);
+        // who the credential is, apart from the name it claims (approver): the admin token records any decidedBy
+        details.put("credential", credential != null ? credential : switch (channel) {
+            case API -> "admin-token";
+            case MAIL -> "approval-link";
+            case DASHBOARD -> "dashboard-session";
+            case TOKEN -> "personal-token";
+        });
         details.put("comment", vote.comment);
         details.put("approvals", approvals);
         details.put("requiredApprovals", action.requiredApprovals());

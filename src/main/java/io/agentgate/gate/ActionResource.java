@@ -50,6 +50,9 @@ public class ActionResource {
     SecurityIdentity identity;
 
     @Inject
+    io.agentgate.approval.PersonalTokenVotes personalVotes;
+
+    @Inject
     AgentGateConfig config;
 
     @POST
@@ -145,15 +148,23 @@ public class ActionResource {
 
     @POST
     @Path("{id}/decision")
-    @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Decide a pending action (integrations)", description = "Admin token. The first decision wins.")
+    @RolesAllowed({ Roles.ADMIN, Roles.USER })
+    @Operation(summary = "Decide a pending action (integrations)", description = "Admin token (final, decidedBy "
+            + "required), or a user's personal token (that user's vote: approvers and four eyes apply). The first "
+            + "decision wins. The audit records the credential apart from the name claimed.")
     @APIResponse(responseCode = "200", description = "The decided action")
     @APIResponse(responseCode = "400", description = "Invalid body")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
-    @APIResponse(responseCode = "403", description = "Not the admin token")
+    @APIResponse(responseCode = "403", description = "An agent key; or a personal token of someone who may not vote on it (role, approvers, own request)")
     @APIResponse(responseCode = "404", description = "No such action")
     @APIResponse(responseCode = "409", description = "No longer pending; the body says who decided and when")
     public ActionView decide(@PathParam("id") UUID id, @Valid @NotNull DecisionRequest body) {
+        if (identity.hasRole(Roles.USER)) {
+            return personalVotes.decide(id, identity, body.decision(), body.comment());
+        }
+        if (body.decidedBy() == null || body.decidedBy().isBlank()) {
+            throw new InvalidRequest("decidedBy", "must not be blank");
+        }
         return gate.decide(id, body.decision(), body.decidedBy().trim(), body.comment());
     }
 
