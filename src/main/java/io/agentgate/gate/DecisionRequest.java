@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Size;
  * An integration's decision on a pending action: APPROVED or REJECTED. {@code decidedBy} is required with the admin
  * token; with a personal token the decider is the token's user and {@code decidedBy} is ignored.
  */
-public record DecisionRequest(@NotNull ActionStatus decision, @Size(max = 320) String decidedBy,
+public record DecisionRequest(@NotNull ActionStatus decision, @Size(max = 320) @jakarta.validation.constraints.Pattern(regexp = SubmitRequest.ONE_LINE,
+        message = SubmitRequest.ONE_LINE_MESSAGE) String decidedBy,
         @Size(max = 2000) String comment) {
 }
