@@ -56,6 +56,11 @@ public final class Sessions {
         return new Sessions(other.cookies);
     }
 
+    /** The cookies of this session (for clients other than RestAssured). */
+    public Map<String, String> cookies() {
+        return Map.copyOf(cookies);
+    }
+
     public RequestSpecification request() {
         return given().redirects().follow(false).cookies(cookies);
     }
