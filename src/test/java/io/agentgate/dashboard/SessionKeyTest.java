@@ -39,10 +39,16 @@ class SessionKeyTest {
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
-            return Map.of("quarkus.http.auth.session.encryption-key", "",
+            Map<String, String> config = new java.util.HashMap<>(Map.of(
+                    "quarkus.http.auth.session.encryption-key", "",
                     "quarkus.log.file.enabled", "true",
                     "quarkus.log.file.path", LOG.toString(),
-                    "quarkus.log.category.\"io.quarkus.vertx.http\".level", "DEBUG");
+                    "quarkus.log.category.\"io.quarkus.vertx.http\".level", "DEBUG"));
+            if (System.getProperty("test-db.url") == null) {
+                // a database of its own: the shared in-memory one holds what earlier test classes left
+                config.put("quarkus.datasource.jdbc.url", "jdbc:h2:mem:session-key-test;DB_CLOSE_DELAY=-1");
+            }
+            return config;
         }
     }
 
