@@ -16,10 +16,12 @@ class PiiBudgetTest {
     void aHugeRunOfPhoneLikeTextEndsQuicklyOverBudget() {
         String hostile = "(555) ".repeat(150_000); // 900 KB
         detector.scan("call (415) 555-2671"); // libphonenumber's metadata loads once
-        long t0 = System.nanoTime();
+        // CPU time of this thread, so other builds on the machine do not count (the reviewer measured 4-6 s)
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long t0 = threads.getCurrentThreadCpuTime();
         assertThrows(PiiScanBudgetExceeded.class, () -> detector.scan(hostile));
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < 1_500, ms + " ms");
+        long ms = (threads.getCurrentThreadCpuTime() - t0) / 1_000_000;
+        assertTrue(ms < 1_500, ms + " ms of CPU");
     }
 
     @Test
