@@ -7,6 +7,12 @@ public final class Roles {
     public static final String ADMIN = "admin";
     /** A registered agent, by its API key. */
     public static final String AGENT = "agent";
+    /** A dashboard user by one of their personal API tokens. */
+    public static final String USER = "user";
+    /** Identity attribute of a {@link #USER}: the account's dashboard roles (viewer, approver, admin). */
+    public static final String USER_ROLES_ATTRIBUTE = "agentgate.user.roles";
+    /** Identity attribute of a {@link #USER}: the id of the personal token used. */
+    public static final String TOKEN_ID_ATTRIBUTE = "agentgate.user.token";
     /** Identity attribute holding the caller's {@link AgentProfile}. */
     public static final String AGENT_ATTRIBUTE = "agentgate.agent";
 

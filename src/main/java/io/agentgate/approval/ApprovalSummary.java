@@ -50,14 +50,14 @@ public record ApprovalSummary(UUID id, String agent, String agentDisplayName, St
                 .toList();
         return new ApprovalSummary(view.id(), view.agent(),
                 agent == null || agent.displayName() == null ? view.agent() : agent.displayName(),
-                agent == null ? "unknown" : agent.riskLevel().name(), view.action(), detail.toolName(),
+                agent == null ? "unknown" : agent.riskLevel().name(), view.action(), oneLine(detail.toolName()),
                 pretty(detail.context(), json), triggering,
                 triggering.stream().map(v -> new Why(v.policy(), v.severity(), plain(v, agent, descriptions))).toList(),
                 view.violations().stream().filter(v -> v.enforcement() != Enforcement.REVIEW).toList(),
                 view.deadline() == null ? "-" : UTC.format(view.deadline()),
                 view.deadline() == null ? "-" : relative(Duration.between(now, view.deadline())),
-                approvals, detail.requiredApprovals(), view.status(), view.decidedBy(),
-                view.decidedAt() == null ? null : UTC.format(view.decidedAt()), view.comment());
+                approvals, detail.requiredApprovals(), view.status(), oneLine(view.decidedBy()),
+                view.decidedAt() == null ? null : UTC.format(view.decidedAt()), oneLine(view.comment()));
     }
 
     private static String plain(Violation v, AgentProfile agent, Function<String, String> descriptions) {
@@ -89,15 +89,31 @@ public record ApprovalSummary(UUID id, String agent, String agentDisplayName, St
         };
     }
 
+    /**
+     * The context as pretty JSON: strings stay inside their quotes on one line (JSON escapes control characters; the
+     * Unicode line and paragraph separators are escaped here too), so an agent cannot write lines of the mail.
+     */
     static String pretty(String context, ObjectMapper json) {
         if (context == null) {
             return "{}";
         }
         try {
-            return json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(context));
+            return json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(context))
+                    .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\u0085", "\\u0085");
         } catch (JsonProcessingException e) {
-            return context;
+            return "(not JSON)";
         }
+    }
+
+    /** Agent- or person-supplied text shown inline: every line break or other control character becomes a space. */
+    static String oneLine(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> out.appendCodePoint(Character.isISOControl(cp) || cp == 0x2028
+                || cp == 0x2029 ? ' ' : cp));
+        return out.toString();
     }
 
     /** A duration in words, to the minute past one minute: "in 4 minutes", "in 1 hour 5 minutes", "3 minutes ago". */

@@ -1,11 +1,16 @@
 package io.agentgate.approval;
 
 import io.agentgate.gate.ActionStatus;
-import jakarta.validation.constraints.NotBlank;
+import io.agentgate.gate.SubmitRequest;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
-/** An integration's decision on a pending action: APPROVED or REJECTED. */
-public record DecisionRequest(@NotNull ActionStatus decision, @NotBlank @Size(max = 320) String decidedBy,
+/**
+ * An integration's decision on a pending action: APPROVED or REJECTED. {@code decidedBy} is required with the admin
+ * token; with a personal token the decider is the token's user and {@code decidedBy} is ignored.
+ */
+public record DecisionRequest(@NotNull ActionStatus decision, @Size(max = 320) @Pattern(regexp = SubmitRequest.ONE_LINE,
+        message = SubmitRequest.ONE_LINE_MESSAGE) String decidedBy,
         @Size(max = 2000) String comment) {
 }

@@ -3,6 +3,7 @@ package io.agentgate.approval;
 import io.agentgate.agent.Roles;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.gate.ActionView;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -31,16 +32,32 @@ public class DecisionResource {
     @Inject
     Quorum quorum;
 
+    @Inject
+    PersonalTokenVotes personalVotes;
+
+    @Inject
+    SecurityIdentity identity;
+
     @POST
-    @RolesAllowed(Roles.ADMIN)
-    @Operation(operationId = "decideAction", summary = "Decide a pending action (integrations)", description = "Admin token. The first decision wins.")
+    @RolesAllowed({ Roles.ADMIN, Roles.USER })
+    @Operation(operationId = "decideAction", summary = "Decide a pending action (integrations)",
+            description = "Admin token (final, decidedBy required), or a user's personal token (that user's vote: "
+                    + "approvers and four eyes apply). The first decision wins. The audit records the credential "
+                    + "apart from the name claimed.")
     @APIResponse(responseCode = "200", description = "The decided action")
     @APIResponse(responseCode = "400", description = "Invalid body")
-    @APIResponse(responseCode = "401", description = "No or bad admin token")
-    @APIResponse(responseCode = "403", description = "Not the admin token")
+    @APIResponse(responseCode = "401", description = "No or bad admin token or personal token")
+    @APIResponse(responseCode = "403", description = "An agent key; or a personal token of someone who may not vote "
+            + "on it (role, approvers, own request)")
     @APIResponse(responseCode = "404", description = "No such action")
     @APIResponse(responseCode = "409", description = "No longer pending; the body says who decided and when")
     public ActionView decide(@PathParam("id") UUID id, @Valid @NotNull DecisionRequest body) {
+        if (identity.hasRole(Roles.USER)) {
+            return personalVotes.decide(id, identity, body.decision(), body.comment());
+        }
+        if (body.decidedBy() == null || body.decidedBy().isBlank()) {
+            throw new InvalidRequest("decidedBy", "must not be blank");
+        }
         if (!body.decision().isPersonsDecision()) {
             throw new InvalidRequest("decision", "must be APPROVED or REJECTED");
         }

@@ -18,7 +18,7 @@ public class PageHeaders {
     public void headers(ContainerRequestContext request, ContainerResponseContext response) {
         MultivaluedMap<String, Object> h = response.getHeaders();
         h.putSingle("Content-Security-Policy", CSP);
-        h.putSingle("X-Content-Type-Options", "nosniff");
+        // X-Content-Type-Options comes from common/SecurityHeaders, once, on every answer
         h.putSingle("Referrer-Policy", "no-referrer");
         h.putSingle("X-Frame-Options", "DENY");
         h.putSingle("Cache-Control", "no-store");

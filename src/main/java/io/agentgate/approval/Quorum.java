@@ -71,13 +71,22 @@ public class Quorum {
      */
     public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
             String nonce) {
-        // every vote reaches the database through the gate's writer, committed with whatever else is waiting
-        return writer.call(() -> count(actionId, approver, decision, channel, comment, nonce));
+        return cast(actionId, approver, decision, channel, comment, nonce, null);
+    }
+
+    /**
+     * As {@link #cast(UUID, String, ActionStatus, VoteChannel, String, String)}, naming the credential that cast the
+     * vote in the audit (null: the channel's own, e.g. the admin token for API). Every vote reaches the database
+     * through the gate's writer, committed with whatever else is waiting.
+     */
+    public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
+            String nonce, String credential) {
+        return writer.call(() -> count(actionId, approver, decision, channel, comment, nonce, credential));
     }
 
     /** {@link #cast} on the writer, in its batch transaction; no refusal marks that transaction for rollback. */
     private Tally count(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
-            String nonce) {
+            String nonce, String credential) {
         if (!decision.isPersonsDecision()) {
             throw new IllegalArgumentException("a vote is APPROVED or REJECTED, not " + decision);
         }
@@ -114,6 +123,13 @@ public class Quorum {
         details.put("approver", approver);
         details.put("vote", decision);
         details.put("channel", channel);
+        // who the credential is, apart from the name it claims (approver): the admin token records any decidedBy
+        details.put("credential", credential != null ? credential : switch (channel) {
+            case API -> "admin-token";
+            case MAIL -> "approval-link";
+            case DASHBOARD -> "dashboard-session";
+            case TOKEN -> "personal-token";
+        });
         details.put("comment", vote.comment);
         details.put("approvals", approvals);
         details.put("requiredApprovals", action.requiredApprovals());

@@ -7,5 +7,7 @@ public enum VoteChannel {
     /** The reviewer dashboard. */
     DASHBOARD,
     /** The admin decision endpoint, used by integrations; always final. */
-    API
+    API,
+    /** The decision endpoint with a user's personal token: that user's vote, counted like a dashboard vote. */
+    TOKEN
 }

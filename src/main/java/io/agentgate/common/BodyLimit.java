@@ -21,6 +21,9 @@ public class BodyLimit {
                 ctx.response().setStatusCode(413)
                         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                         .putHeader(HttpHeaders.CONNECTION, "close")
+                        .putHeader("X-Content-Type-Options", "nosniff")
+                        .putHeader("Cache-Control", "no-store")
+                        .putHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
                         .end("{\"type\":\"/problems/payload-too-large\",\"title\":\"Payload too large\",\"status\":413,"
                                 + "\"detail\":\"The request body is over the limit of 1 MiB (" + MAX_BYTES + " bytes)\"}");
                 return;

@@ -47,8 +47,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response malformedJson(JsonParseException e) {
-        return Problem.of(400, "malformed-json", "Malformed JSON",
-                "The request body is not valid JSON: " + e.getOriginalMessage()).toResponse();
+        var at = e.getLocation();
+        return Problem.of(400, "malformed-json", "Malformed JSON", "The request body is not valid JSON"
+                + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")).toResponse();
     }
 
     @ServerExceptionMapper
@@ -66,9 +67,14 @@ public class ProblemMappers {
         String field = e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
+        // never Java or Jackson class names: say what JSON was expected
         String message = e instanceof InvalidFormatException ife
                 ? "cannot read '" + ife.getValue() + "' as " + describe(ife.getTargetType())
-                : e.getOriginalMessage().split("\n")[0];
+                : e instanceof MismatchedInputException mie && mie.getTargetType() != null
+                        ? "must be " + describe(mie.getTargetType())
+                        : e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException
+                                ? "is not a known field"
+                                : "has a value that cannot be read here";
         if (field.isEmpty()) {
             return Problem.of(400, "malformed-json", "Malformed JSON", message).toResponse();
         }
@@ -116,6 +122,16 @@ public class ProblemMappers {
         return builder.build();
     }
 
+    /** A form body or URL with bad percent-encoding (the REST layer decodes it before any resource runs). */
+    @ServerExceptionMapper
+    public Response badArgument(IllegalArgumentException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("Failed to decode URL")) {
+            return Problem.of(400, "malformed-encoding", "Malformed encoding",
+                    "The form or URL is not valid percent-encoding").toResponse();
+        }
+        return internal(e);
+    }
+
     @ServerExceptionMapper
     public Response internal(Throwable e) {
         String incident = UUID.randomUUID().toString();
@@ -148,10 +164,28 @@ public class ProblemMappers {
         return field.toString();
     }
 
+    /** A Java type in JSON words. */
     private static String describe(Class<?> type) {
         if (type.isEnum()) {
             return "one of " + java.util.Arrays.toString(type.getEnumConstants());
         }
-        return type.getSimpleName();
+        if (CharSequence.class.isAssignableFrom(type) || type == Character.class || type == char.class
+                || java.util.UUID.class == type) {
+            return "a string";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()
+                || com.fasterxml.jackson.databind.node.ArrayNode.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+            return "an ISO-8601 time";
+        }
+        return "an object";
     }
 }

@@ -23,9 +23,31 @@ public class RequiredSecrets {
     /** Runs before every other start-up observer (timers, scheduler, demo data). */
     void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         List<String> problems = problems(config);
+        List<String> profiles = io.quarkus.runtime.configuration.ConfigUtils.getProfiles();
+        if (!profiles.contains("dev") && !profiles.contains("test") && !profiles.contains("demo")) {
+            problems.addAll(demoValues(config));
+        }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("AgentGate cannot start:\n  - " + String.join("\n  - ", problems));
         }
+    }
+
+    /** The fixed secrets of the dev, test and demo profiles, published in the README: never in production. */
+    static final List<String> DEMO_SECRETS = List.of("dev-admin-token-change-me",
+            "dev-links-secret-0123456789abcdef0123456789", "test-admin-token-0123456789",
+            "test-links-secret-0123456789abcdef012345678");
+
+    static List<String> demoValues(AgentGateConfig config) {
+        List<String> problems = new ArrayList<>();
+        if (config.adminToken().filter(DEMO_SECRETS::contains).isPresent()) {
+            problems.add("AGENTGATE_ADMIN_TOKEN (agentgate.admin-token) is the published demo token: anyone who read the"
+                    + " README could use the admin API; use your own, e.g. export AGENTGATE_ADMIN_TOKEN=$(openssl rand -hex 32)");
+        }
+        if (config.links().secret().filter(DEMO_SECRETS::contains).isPresent()) {
+            problems.add("AGENTGATE_LINKS_SECRET (agentgate.links.secret) is the published demo secret: anyone could"
+                    + " sign approval links; use your own, e.g. export AGENTGATE_LINKS_SECRET=$(openssl rand -base64 48)");
+        }
+        return problems;
     }
 
     static List<String> problems(AgentGateConfig config) {

@@ -54,6 +54,13 @@ public class Account extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    /** Sessions logged in before this instant are over (logout, password change, disabling); null: none ended. */
+    @Column(name = "sessions_valid_after")
+    public Instant sessionsValidAfter;
+
+    /** A disabled account cannot log in; its sessions and personal tokens stop working. */
+    public boolean disabled;
+
     public List<String> roleList() {
         return Arrays.stream(roles.split(",")).map(String::trim).filter(r -> !r.isEmpty()).toList();
     }

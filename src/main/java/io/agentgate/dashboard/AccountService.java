@@ -50,6 +50,8 @@ public class AccountService {
         account.groups = groupSet;
         account.createdAt = clock.instant();
         account.updatedAt = account.createdAt;
+        // a cookie of an earlier account with this email opens nothing
+        account.sessionsValidAfter = sessionNow();
         try {
             account.persistAndFlush();
         } catch (PersistenceException e) {
@@ -79,6 +81,7 @@ public class AccountService {
         }
         if (!samePassword) {
             account.passwordHash = hash(password);
+            account.sessionsValidAfter = sessionNow();
         }
         account.roles = roleColumn;
         account.groups.clear();
@@ -86,6 +89,104 @@ public class AccountService {
         account.updatedAt = clock.instant();
         audit.record("user.updated", null, null, actor, details(account));
         return account;
+    }
+
+    /** What an admin changes of an account; null fields stay as they are. */
+    public record Change(String password, List<String> roles, Boolean disabled) {
+    }
+
+    /**
+     * Changes an account (admin). A new password or disabling ends every session of the account on every instance;
+     * disabling also stops its personal tokens.
+     */
+    @Transactional
+    public Account update(String email, Change change, String actor) {
+        Account account = existing(email);
+        boolean endSessions = false;
+        if (change.password() != null) {
+            account.passwordHash = hash(change.password());
+            endSessions = true;
+        }
+        if (change.roles() != null) {
+            account.roles = roles(change.roles());
+        }
+        if (change.disabled() != null && change.disabled() != account.disabled) {
+            account.disabled = change.disabled();
+            endSessions |= account.disabled;
+        }
+        account.updatedAt = clock.instant();
+        if (endSessions) {
+            account.sessionsValidAfter = sessionNow();
+        }
+        Map<String, Object> details = details(account);
+        details.put("disabled", account.disabled);
+        details.put("passwordChanged", change.password() != null);
+        details.put("sessionsEnded", endSessions);
+        audit.record("user.updated", null, null, actor, details);
+        return account;
+    }
+
+    /** Deletes an account with its personal tokens; its sessions end with it. */
+    @Transactional
+    public void delete(String email, String actor) {
+        Account account = existing(email);
+        PersonalToken.delete("accountId", account.id);
+        account.delete();
+        audit.record("user.deleted", null, null, actor, details(account));
+    }
+
+    /** A user changes their own password: the current one is checked; every session of the account ends. */
+    @Transactional
+    public void changeOwnPassword(String email, String current, String replacement) {
+        Account account = existing(email);
+        if (current == null || !BcryptUtil.matches(current, account.passwordHash)) {
+            throw new InvalidRequest("current", "is not your current password");
+        }
+        if (replacement == null || isBcrypt(replacement)) {
+            throw new InvalidRequest("password", "must be at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        account.passwordHash = hash(replacement);
+        account.updatedAt = clock.instant();
+        account.sessionsValidAfter = sessionNow();
+        Map<String, Object> details = details(account);
+        details.put("passwordChanged", true);
+        details.put("sessionsEnded", true);
+        audit.record("user.updated", null, null, account.email, details);
+    }
+
+    /** Ends every session of an account (logout ends them all: the account's sessions are one). */
+    @Transactional
+    public void endSessions(String email) {
+        Account.findByEmail(normalizeQuietly(email)).ifPresent(a -> a.sessionsValidAfter = sessionNow());
+    }
+
+    /** Whether a session of this account logged in at {@code loginAt} is still valid. */
+    @Transactional
+    public boolean sessionValid(String email, java.time.Instant loginAt) {
+        return Account.findByEmail(normalizeQuietly(email))
+                .filter(a -> !a.disabled)
+                .filter(a -> a.sessionsValidAfter == null || loginAt.isAfter(a.sessionsValidAfter))
+                .isPresent();
+    }
+
+    /** The account of a login attempt, if it exists. */
+    @Transactional
+    public java.util.Optional<Account> find(String email) {
+        return Account.findByEmail(normalizeQuietly(email));
+    }
+
+    /** Sessions run on the wall clock, like the session cookie's own expiry (not the pinnable service clock). */
+    static java.time.Instant sessionNow() {
+        return java.time.Instant.now();
+    }
+
+    private Account existing(String email) {
+        return Account.findByEmail(normalizeQuietly(email))
+                .orElseThrow(() -> new io.agentgate.common.NotFound("No account " + email));
+    }
+
+    private static String normalizeQuietly(String email) {
+        return email == null ? "" : email.trim().toLowerCase(Locale.ROOT);
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -112,6 +213,9 @@ public class AccountService {
     private static String normalize(String email) {
         if (email == null || !email.matches("[^@\\s]+@[^@\\s]+")) {
             throw new InvalidRequest("email", "must be an email address");
+        }
+        if (email.trim().length() > 320) {
+            throw new InvalidRequest("email", "must be at most 320 characters");
         }
         return email.trim().toLowerCase(Locale.ROOT);
     }

@@ -100,9 +100,13 @@ public final class ActionListing {
             }
             try {
                 String[] p = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.US_ASCII).split("\\.");
-                return Optional.of(new Cursor(Instant.ofEpochSecond(Long.parseLong(p[0]), Long.parseLong(p[1])),
-                        UUID.fromString(p[2])));
-            } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+                Instant key = Instant.ofEpochSecond(Long.parseLong(p[0]), Long.parseLong(p[1]));
+                if (key.isBefore(EARLIEST) || key.isAfter(LATEST)) {
+                    // no row sorts out there, and the database may not hold such a timestamp
+                    return Optional.empty();
+                }
+                return Optional.of(new Cursor(key, UUID.fromString(p[2])));
+            } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException | java.time.DateTimeException e) {
                 return Optional.empty();
             }
         }

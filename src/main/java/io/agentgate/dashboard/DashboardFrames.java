@@ -20,7 +20,8 @@ public class DashboardFrames {
             section("/dashboard/resolved", "Resolved", 40, Viewer.VIEWER),
             section("/dashboard/violations", "Violations", 50, Viewer.VIEWER),
             section("/dashboard/agents", "Agents", 60, Viewer.VIEWER),
-            section("/dashboard/users", "Users", 90, Viewer.ADMIN));
+            section("/dashboard/users", "Users", 90, Viewer.ADMIN),
+            section(AccountPage.PATH, "Account", 95, Viewer.VIEWER));
 
     @Inject
     SecurityIdentity identity;

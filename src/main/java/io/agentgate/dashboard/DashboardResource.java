@@ -70,6 +70,9 @@ public class DashboardResource {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    io.vertx.ext.web.RoutingContext rc;
+
     /** An agent as the agents page shows it. */
     public record AgentCard(AgentProfile agent, DashboardQueries.AgentActivity activity) {
     }
@@ -250,12 +253,15 @@ public class DashboardResource {
     @POST
     @Path("logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Operation(summary = "Log out: ends the session cookie")
+    @Operation(summary = "Log out: ends the account's sessions on the server and clears the cookies")
     public Response logout(@RestForm(CsrfTokens.FIELD) String csrf) {
         if (!frames.csrfValid(csrf)) {
             return csrfRefused();
         }
+        // a copy of the cookie saved before logout must not open the dashboard again, here or on another instance
+        accounts.endSessions(identity.getPrincipal().getName());
         FormAuthenticationMechanism.logout(identity);
+        SessionStamps.clear(rc);
         return Response.seeOther(URI.create("/?loggedOut=1")).build();
     }
 

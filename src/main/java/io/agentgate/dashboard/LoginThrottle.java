@@ -75,11 +75,17 @@ public class LoginThrottle {
     }
 
     private void filter(RoutingContext rc) {
-        if (rc.request().method() != HttpMethod.POST || !POST_LOCATION.equals(rc.normalizedPath())) {
+        // Quarkus' form mechanism treats any POST whose path ends in the post location as a login: count them all
+        if (rc.request().method() != HttpMethod.POST || !rc.normalizedPath().endsWith(POST_LOCATION)) {
             rc.next();
             return;
         }
         String address = address(rc);
+        if (!POST_LOCATION.equals(rc.normalizedPath())) {
+            // no login happens at another path (DashboardLogin), but a guess there counts like one at the form's path
+            countElsewhere(rc, address);
+            return;
+        }
         if (counts.blocking()) {
             // the form body must not flow past while the lookup runs on a worker
             rc.request().pause();
@@ -104,6 +110,7 @@ public class LoginThrottle {
             return;
         }
         rc.addHeadersEndHandler(v -> {
+            relativeLocation(rc);
             Instant until = rc.get(THROTTLED_KEY);
             if (until != null) {
                 // the account is locked: the form mechanism sent its error page; say why instead
@@ -168,9 +175,29 @@ public class LoginThrottle {
         return counts.lockedUntil(kind, key, clock.instant());
     }
 
-    /** Whether {@link #accountLockedUntil} blocks, so a caller on the event loop moves it to a worker. */
-    boolean blocking() {
-        return counts.blocking();
+    /** Reads the username of a login POSTed to another path, counts the failure and sends it to the error page. */
+    private void countElsewhere(RoutingContext rc, String address) {
+        rc.request().setExpectMultipart(true);
+        rc.request().endHandler(v -> {
+            String username = rc.request().getFormAttribute("j_username");
+            String account = username == null || username.isBlank() || username.length() > 320 ? null : username;
+            store(rc, address, account, () -> failure(address, account));
+            rc.response().setStatusCode(302).putHeader("Location", "/?error=login").end();
+        });
+        rc.request().resume();
+    }
+
+    /** The form mechanism's redirects are absolute URLs built from the Host header: keep only path and query. */
+    private static void relativeLocation(RoutingContext rc) {
+        String location = rc.response().headers().get("Location");
+        if (location == null || location.startsWith("/")) {
+            return;
+        }
+        String origin = rc.request().scheme() + "://" + rc.request().getHeader("Host");
+        if (location.startsWith(origin)) {
+            String rest = location.substring(origin.length());
+            rc.response().headers().set("Location", rest.startsWith("/") ? rest : "/" + rest);
+        }
     }
 
     /** When logins for this account are allowed again, if they are refused now. */

@@ -1,5 +1,6 @@
 package io.agentgate.dashboard;
 
+import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -13,13 +14,21 @@ import jakarta.inject.Inject;
 
 /**
  * Runs before the password check of quarkus-security-jpa: refuses a locked account without checking its password,
- * and otherwise hands the request on (a null identity lets the next provider, the bcrypt check, decide).
+ * refuses unknown and disabled accounts after a bcrypt check against a dummy hash (so a wrong email takes as long as a
+ * wrong password: no account enumeration by timing), and otherwise hands the request on (a null identity lets the
+ * next provider, the bcrypt check of the account's hash, decide).
  */
 @ApplicationScoped
 public class ThrottledLogins implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
 
+    /** A bcrypt hash (cost 12, like the accounts') of a random password nobody knows. */
+    private static final String DUMMY_HASH = BcryptUtil.bcryptHash(java.util.UUID.randomUUID().toString(), 12);
+
     @Inject
     LoginThrottle throttle;
+
+    @Inject
+    AccountService accounts;
 
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
@@ -40,19 +49,21 @@ public class ThrottledLogins implements IdentityProvider<UsernamePasswordAuthent
         if (rc != null) {
             rc.put(LoginThrottle.USERNAME_KEY, username);
         }
-        if (throttle.blocking()) {
-            // shared counts (a cluster) are read from the database, on a worker
-            return context.runBlocking(() -> check(username, rc));
-        }
-        try {
-            return Uni.createFrom().item(check(username, rc));
-        } catch (AuthenticationFailedException e) {
-            return Uni.createFrom().failure(e);
-        }
+        char[] password = request.getPassword().getPassword();
+        // the lock (shared counts live in the database) and the account lookup both read: on a worker
+        return context.runBlocking(() -> {
+            refuseIfLocked(username, rc);
+            boolean usable = accounts.find(username).filter(a -> !a.disabled).isPresent();
+            if (!usable) {
+                // as slow as a wrong password for a real account: the answer time says nothing about who exists
+                BcryptUtil.matches(new String(password), DUMMY_HASH);
+                throw new AuthenticationFailedException("unknown or disabled account");
+            }
+            return null;
+        });
     }
 
-    /** Null (let the password check decide) unless the account is locked. */
-    private SecurityIdentity check(String username, RoutingContext rc) {
+    private void refuseIfLocked(String username, RoutingContext rc) {
         var locked = throttle.accountLockedUntil(username);
         if (locked.isPresent()) {
             if (rc != null) {
@@ -60,6 +71,5 @@ public class ThrottledLogins implements IdentityProvider<UsernamePasswordAuthent
             }
             throw new AuthenticationFailedException("too many failed logins");
         }
-        return null;
     }
 }

@@ -8,7 +8,11 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -39,10 +43,15 @@ public class UserResource {
             @NotEmpty List<String> roles, @Size(max = 50) List<String> groups) {
     }
 
+    /** Body of an account change: every field optional. */
+    public record UserChange(@Size(max = 200) String password, List<String> roles, Boolean disabled) {
+    }
+
     /** An account as shown: never the password hash. */
-    public record UserView(String email, List<String> roles, List<String> groups, Instant createdAt) {
+    public record UserView(String email, List<String> roles, List<String> groups, Instant createdAt,
+            boolean disabled) {
         static UserView of(Account a) {
-            return new UserView(a.email, a.roleList(), a.groupList(), a.createdAt);
+            return new UserView(a.email, a.roleList(), a.groupList(), a.createdAt, a.disabled);
         }
     }
 
@@ -58,6 +67,34 @@ public class UserResource {
     public Response create(@Valid @NotNull UserRequest body) {
         Account account = accounts.create(body.email(), body.password(), body.roles(), body.groups(), "admin");
         return Response.status(201).entity(UserView.of(account)).build();
+    }
+
+    @PUT
+    @Path("{email}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change a dashboard account", description = "New password, roles or disabled. A new password "
+            + "or disabling ends every session of the account at once; a disabled account cannot log in and its "
+            + "personal tokens stop working.")
+    @APIResponse(responseCode = "200", description = "The account")
+    @APIResponse(responseCode = "400", description = "Invalid password or roles")
+    @APIResponse(responseCode = "401", description = "No or bad admin token")
+    @APIResponse(responseCode = "403", description = "Not the admin token")
+    @APIResponse(responseCode = "404", description = "No such account")
+    public UserView update(@PathParam("email") String email, @Valid @NotNull UserChange body) {
+        return UserView.of(accounts.update(email,
+                new AccountService.Change(body.password(), body.roles(), body.disabled()), "admin"));
+    }
+
+    @DELETE
+    @Path("{email}")
+    @Operation(summary = "Delete a dashboard account", description = "Its sessions and personal tokens end with it.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "401", description = "No or bad admin token")
+    @APIResponse(responseCode = "403", description = "Not the admin token")
+    @APIResponse(responseCode = "404", description = "No such account")
+    public Response delete(@PathParam("email") String email) {
+        accounts.delete(email, "admin");
+        return Response.noContent().build();
     }
 
     @GET

@@ -15,9 +15,6 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -58,13 +55,10 @@ public class CallbackSender {
     private final AtomicLong open = new AtomicLong();
     private final OutboxPump pump = new OutboxPump("callbacks", BATCH, n -> outbox.due(n), ids -> ids, this::claimAndDeliver,
             () -> open.set(outbox.open()));
-    private HttpClient http;
     private Counter failures;
     private Counter deliveries;
 
     void start(@Observes StartupEvent event) {
-        http = HttpClient.newBuilder().connectTimeout(settings.timeout()).followRedirects(HttpClient.Redirect.NEVER)
-                .build();
         registry.gauge(OUTBOX_PENDING, open);
         failures = Counter.builder(FAILURES).description("Callback attempts that failed").register(registry);
         deliveries = Counter.builder(DELIVERIES).description("Callbacks delivered (2xx)").register(registry);
@@ -114,38 +108,34 @@ public class CallbackSender {
     }
 
     private void deliver(OutboxCallback row) {
-        String refusal = CallbackTargets.refusal(row.url, settings.allowPrivate());
-        if (refusal != null) {
+        Object checked = CallbackTargets.resolve(row.url, settings.allowPrivate());
+        if (checked instanceof String refusal) {
             fail(row, null, "callback URL refused: " + refusal);
             return;
         }
         try {
             String secret = secretOf(row.agentName);
             long timestamp = clock.instant().getEpochSecond();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(row.url))
-                    .timeout(settings.timeout())
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "AgentGate-Webhooks/1")
-                    .header("webhook-id", row.webhookId)
-                    .header("webhook-timestamp", Long.toString(timestamp))
-                    .header("webhook-signature", WebhookSignature.sign(secret, row.webhookId, timestamp, row.payload))
-                    .POST(HttpRequest.BodyPublishers.ofString(row.payload))
-                    .build();
-            HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() / 100 == 2) {
-                outbox.delivered(row, response.statusCode());
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", "application/json");
+            headers.put("User-Agent", "AgentGate-Webhooks/1");
+            headers.put("webhook-id", row.webhookId);
+            headers.put("webhook-timestamp", Long.toString(timestamp));
+            headers.put("webhook-signature", WebhookSignature.sign(secret, row.webhookId, timestamp, row.payload));
+            // connect to the address that was checked, not to a second DNS answer
+            int status = PinnedPost.post((CallbackTargets.Target) checked, headers, row.payload, settings.timeout());
+            if (status / 100 == 2) {
+                outbox.delivered(row, status);
                 deliveries.increment();
                 LOG.infof("callback %s for action %s delivered (HTTP %d, attempt %d)", row.webhookId, row.actionId,
-                        response.statusCode(), row.attempts);
+                        status, row.attempts);
             } else {
-                fail(row, response.statusCode(), "HTTP " + response.statusCode());
+                fail(row, status, "HTTP " + status);
             }
         } catch (IOException | RuntimeException e) {
             fail(row, null, e.getClass().getSimpleName() + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail(row, null, "interrupted");
         }
+
     }
 
     private void fail(OutboxCallback row, Integer status, String error) {

@@ -40,6 +40,9 @@ public class GateMetrics {
     @Inject
     ActionQueries queries;
 
+    @Inject
+    ActionLabels labels;
+
     private final AtomicLong pending = new AtomicLong();
 
     void start(@Observes StartupEvent event) {
@@ -93,7 +96,7 @@ public class GateMetrics {
         return Counter.builder(ACTIONS)
                 .description("Actions by final outcome: allowed=true when ALLOWED or APPROVED")
                 .tag("agent_name", a.agent())
-                .tag("action", a.action())
+                .tag("action", labels.label(a.agent(), a.action()))
                 .tag("allowed", Boolean.toString(a.status().permitsExecution()))
                 .register(registry);
     }

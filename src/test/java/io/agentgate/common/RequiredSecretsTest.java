@@ -82,4 +82,13 @@ class RequiredSecretsTest {
     void goodSecretsPass() {
         assertTrue(RequiredSecrets.problems(config("a".repeat(32), "b".repeat(32))).isEmpty());
     }
+
+    @Test
+    void thePublishedDemoSecretsAreRefusedInProduction() {
+        List<String> problems = RequiredSecrets.demoValues(config("dev-admin-token-change-me",
+                "dev-links-secret-0123456789abcdef0123456789"));
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).contains("demo token"), problems.get(0));
+        assertTrue(RequiredSecrets.demoValues(config("a-real-token-of-my-own-0123", "x".repeat(40))).isEmpty());
+    }
 }

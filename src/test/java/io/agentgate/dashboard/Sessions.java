@@ -47,7 +47,18 @@ public final class Sessions {
         assertEquals(302, r.statusCode());
         String session = r.cookie("agentgate-session");
         assertNotNull(session, "login of " + email + " sets the session cookie; Location " + r.header("Location"));
-        return new Sessions(Map.of("agentgate-session", session));
+        // the session cookie and its login stamp (see SessionStamps)
+        return new Sessions(r.cookies());
+    }
+
+    /** The same cookies, as a copy saved by someone (the session itself is not duplicated on the server). */
+    public static Sessions copyOf(Sessions other) {
+        return new Sessions(other.cookies);
+    }
+
+    /** The cookies of this session (for clients other than RestAssured). */
+    public Map<String, String> cookies() {
+        return Map.copyOf(cookies);
     }
 
     public RequestSpecification request() {

@@ -83,8 +83,15 @@ public class NoPiiExternalPolicy implements BuiltinPolicy {
             return Optional.empty();
         }
         Set<PiiKind> found = EnumSet.noneOf(PiiKind.class);
-        found.addAll(detector.scan(action.context()));
-        found.addAll(detector.scan(action.toolArgs()));
+        try {
+            found.addAll(detector.scan(action.context()));
+            found.addAll(detector.scan(action.toolArgs()));
+        } catch (io.agentgate.policy.pii.PiiScanBudgetExceeded e) {
+            // fail closed: what could not be scanned is not sent
+            return Optional.of(new Violation(NAME, settings.common().violation(NAME, "").severity(),
+                    io.agentgate.policy.Enforcement.DENY, "Outgoing message could not be checked for PII: "
+                            + e.getMessage() + "; refused (fail closed)"));
+        }
         if (found.isEmpty()) {
             return Optional.empty();
         }

@@ -72,16 +72,37 @@ public final class PiiDetector {
     /** The kinds of PII in any string (and any long integral number) of the tree; empty when none or null. */
     public Set<PiiKind> scan(JsonNode node) {
         Set<PiiKind> found = EnumSet.noneOf(PiiKind.class);
-        scanInto(node, found);
+        budget.set(new int[] {0});
+        try {
+            scanInto(node, found);
+        } finally {
+            budget.remove();
+        }
         return found;
     }
 
     /** The kinds of PII in one text; empty when none or null. */
     public Set<PiiKind> scan(String text) {
         Set<PiiKind> found = EnumSet.noneOf(PiiKind.class);
-        scanInto(text, found);
+        budget.set(new int[] {0});
+        try {
+            scanInto(text, found);
+        } finally {
+            budget.remove();
+        }
         return found;
     }
+
+    /**
+     * Characters of phone-like text one scan hands to libphonenumber, at most: every window is bounded, so a scan is
+     * linear in its input, and this caps its cost ({@link PiiScanBudgetExceeded} beyond, the caller fails closed).
+     */
+    public static final int PHONE_SCAN_BUDGET = 16_000;
+    /** Long runs of phone-like characters are scanned in windows this long, overlapping by half. */
+    static final int PHONE_WINDOW = 64;
+
+    /** Phone characters scanned so far in the current scan (one scan runs on one thread). */
+    private final ThreadLocal<int[]> budget = new ThreadLocal<>();
 
     private void scanInto(JsonNode node, Set<PiiKind> found) {
         if (node == null) {
@@ -313,17 +334,43 @@ public final class PiiDetector {
                 }
                 i++;
             }
-            if (digits >= MIN_PHONE_DIGITS && !overlaps(claimed, start, i) && phoneDigitsBeyondDates(text, start, i)) {
-                int from = Math.max(0, start - PHONE_CONTEXT);
-                String run = text.substring(from, Math.min(n, i + PHONE_CONTEXT));
-                for (PhoneNumberMatch match : phones.findNumbers(run, defaultRegion, Leniency.VALID, Long.MAX_VALUE)) {
-                    if (!overlaps(claimed, from + match.start(), from + match.end())) {
-                        found.add(PiiKind.PHONE_NUMBER);
-                        return;
+            if (digits >= MIN_PHONE_DIGITS && !overlaps(claimed, start, i)) {
+                // a long run is read in overlapping windows: a phone number is far shorter than half a window
+                int end = i;
+                for (int w = start; w < end; w += PHONE_WINDOW / 2) {
+                    int wEnd = Math.min(end, w + PHONE_WINDOW);
+                    if (findPhone(text, w, wEnd, found, claimed) || wEnd == end) {
+                        if (found.contains(PiiKind.PHONE_NUMBER)) {
+                            return;
+                        }
+                        break;
                     }
                 }
             }
         }
+    }
+
+    /** libphonenumber on one bounded window of a run, with some context on each side. */
+    private boolean findPhone(String text, int start, int end, Set<PiiKind> found, List<int[]> claimed) {
+        if (countDigits(text.substring(start, end)) < MIN_PHONE_DIGITS || !phoneDigitsBeyondDates(text, start, end)) {
+            return false;
+        }
+        int from = Math.max(0, start - PHONE_CONTEXT);
+        String run = text.substring(from, Math.min(text.length(), end + PHONE_CONTEXT));
+        int[] spent = budget.get();
+        if (spent != null) {
+            spent[0] += run.length();
+            if (spent[0] > PHONE_SCAN_BUDGET) {
+                throw new PiiScanBudgetExceeded(PHONE_SCAN_BUDGET);
+            }
+        }
+        for (PhoneNumberMatch match : phones.findNumbers(run, defaultRegion, Leniency.VALID, Long.MAX_VALUE)) {
+            if (!overlaps(claimed, from + match.start(), from + match.end())) {
+                found.add(PiiKind.PHONE_NUMBER);
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final int MIN_PHONE_DIGITS = 7;

@@ -1,0 +1,42 @@
+package io.agentgate.approval;
+
+import io.agentgate.agent.Roles;
+import io.agentgate.gate.ActionStatus;
+import io.agentgate.gate.ActionView;
+import io.agentgate.common.InvalidRequest;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A decision by API with a user's personal token: one vote of that user (channel TOKEN), under the same rules as the
+ * dashboard: the approver or admin role, one of the action's approvers, never their own request, one vote each; the
+ * quorum counts it. The audit names the token that voted.
+ */
+@ApplicationScoped
+public class PersonalTokenVotes {
+
+    @Inject
+    Quorum quorum;
+
+    /** The credential the audit records for a personal token. */
+    public static String credential(Object tokenId) {
+        return "personal-token:" + tokenId;
+    }
+
+    public ActionView decide(UUID actionId, SecurityIdentity user, ActionStatus decision, String comment) {
+        if (!decision.isPersonsDecision()) {
+            throw new InvalidRequest("decision", "must be APPROVED or REJECTED");
+        }
+        List<String> roles = user.getAttribute(Roles.USER_ROLES_ATTRIBUTE);
+        if (roles == null || !(roles.contains("approver") || roles.contains("admin"))) {
+            // a viewer's token reads nothing and decides nothing
+            throw new NotAnApprover(actionId);
+        }
+        String email = user.getPrincipal().getName();
+        return quorum.cast(actionId, email, decision, VoteChannel.TOKEN, comment, null,
+                credential(user.getAttribute(Roles.TOKEN_ID_ATTRIBUTE))).action();
+    }
+}
