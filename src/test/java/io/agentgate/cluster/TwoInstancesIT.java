@@ -100,8 +100,7 @@ class TwoInstancesIT {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("AGENTGATE_ADMIN_TOKEN", ADMIN);
         env.put("AGENTGATE_LINKS_SECRET", "cluster-links-secret-0123456789abcdef0123456789");
-        // TODO(lead): issue 11 keeps a generated session key in the database; drop this line when merging it
-        env.put("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY", "cluster-session-key-0123456789abcdef");
+        // no session key: both instances, started at once, settle on the one generated and kept in the database
         env.put("QUARKUS_DATASOURCE_JDBC_URL", databaseUrl);
         env.put("QUARKUS_DATASOURCE_USERNAME", databaseUser);
         env.put("QUARKUS_MAILER_MOCK", "false");
