@@ -1,5 +1,6 @@
 package io.agentgate.agent;
 
+import io.agentgate.common.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;

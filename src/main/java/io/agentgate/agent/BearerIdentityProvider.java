@@ -1,5 +1,6 @@
 package io.agentgate.agent;
 
+import io.agentgate.common.Roles;
 import io.agentgate.common.AgentGateConfig;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;

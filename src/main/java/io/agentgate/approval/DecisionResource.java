@@ -1,6 +1,6 @@
 package io.agentgate.approval;
 
-import io.agentgate.agent.Roles;
+import io.agentgate.common.Roles;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.gate.ActionView;
 import io.quarkus.security.identity.SecurityIdentity;

@@ -1,5 +1,6 @@
 package io.agentgate.approval;
 
+import io.agentgate.common.SecurePage;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.annotation.security.PermitAll;

@@ -1,6 +1,6 @@
 package io.agentgate.approval;
 
-import io.agentgate.agent.Roles;
+import io.agentgate.common.Roles;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.gate.ActionView;
 import io.agentgate.common.InvalidRequest;

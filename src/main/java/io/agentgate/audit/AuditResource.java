@@ -1,7 +1,7 @@
 package io.agentgate.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agentgate.agent.Roles;
+import io.agentgate.common.Roles;
 import io.agentgate.common.InvalidRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

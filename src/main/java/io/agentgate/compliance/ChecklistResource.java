@@ -1,6 +1,6 @@
 package io.agentgate.compliance;
 
-import io.agentgate.agent.Roles;
+import io.agentgate.common.Roles;
 import io.agentgate.audit.AuditTrail;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

@@ -5,7 +5,7 @@ import io.agentgate.dashboard.DashboardFrames;
 import io.agentgate.dashboard.DashboardSection;
 import io.agentgate.dashboard.Frame;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.agentgate.approval.SecurePage;
+import io.agentgate.common.SecurePage;
 import io.agentgate.common.InvalidRequest;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;

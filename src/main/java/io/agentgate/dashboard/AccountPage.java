@@ -1,6 +1,6 @@
 package io.agentgate.dashboard;
 
-import io.agentgate.approval.SecurePage;
+import io.agentgate.common.SecurePage;
 import io.agentgate.common.DomainException;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;

@@ -2,7 +2,7 @@ package io.agentgate.dashboard;
 
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.agent.AgentService;
-import io.agentgate.approval.SecurePage;
+import io.agentgate.common.SecurePage;
 import io.agentgate.common.NotFound;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.policy.Severity;

@@ -1,6 +1,6 @@
 package io.agentgate.dashboard;
 
-import io.agentgate.agent.Roles;
+import io.agentgate.common.Roles;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;

@@ -1,6 +1,6 @@
 package io.agentgate.dashboard;
 
-import io.agentgate.agent.Roles;
+import io.agentgate.common.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -72,7 +72,7 @@ public class UserResource {
     @PUT
     @Path("{email}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change a dashboard account", description = "New password, roles or disabled. A new password "
+    @Operation(operationId = "updateUser", summary = "Change a dashboard account", description = "New password, roles or disabled. A new password "
             + "or disabling ends every session of the account at once; a disabled account cannot log in and its "
             + "personal tokens stop working.")
     @APIResponse(responseCode = "200", description = "The account")
@@ -87,7 +87,7 @@ public class UserResource {
 
     @DELETE
     @Path("{email}")
-    @Operation(summary = "Delete a dashboard account", description = "Its sessions and personal tokens end with it.")
+    @Operation(operationId = "deleteUser", summary = "Delete a dashboard account", description = "Its sessions and personal tokens end with it.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "Not the admin token")

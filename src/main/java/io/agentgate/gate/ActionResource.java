@@ -1,7 +1,7 @@
 package io.agentgate.gate;
 
 import io.agentgate.agent.AgentProfile;
-import io.agentgate.agent.Roles;
+import io.agentgate.common.Roles;
 import io.agentgate.common.AgentGateConfig;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.Problem;

@@ -1,6 +1,6 @@
 package io.agentgate.gate;
 
-import io.agentgate.agent.Roles;
+import io.agentgate.common.Roles;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.policy.Enforcement;
 import io.agentgate.policy.Severity;

@@ -1,6 +1,6 @@
 package io.agentgate.policy;
 
-import io.agentgate.agent.Roles;
+import io.agentgate.common.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

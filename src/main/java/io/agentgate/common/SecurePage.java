@@ -1,4 +1,4 @@
-package io.agentgate.approval;
+package io.agentgate.common;
 
 import jakarta.ws.rs.NameBinding;
 import java.lang.annotation.ElementType;

@@ -1,4 +1,4 @@
-package io.agentgate.agent;
+package io.agentgate.common;
 
 /** Roles of the bearer credentials of the API. */
 public final class Roles {
@@ -13,7 +13,7 @@ public final class Roles {
     public static final String USER_ROLES_ATTRIBUTE = "agentgate.user.roles";
     /** Identity attribute of a {@link #USER}: the id of the personal token used. */
     public static final String TOKEN_ID_ATTRIBUTE = "agentgate.user.token";
-    /** Identity attribute holding the caller's {@link AgentProfile}. */
+    /** Identity attribute holding the calling agent's profile (agent.AgentProfile). */
     public static final String AGENT_ATTRIBUTE = "agentgate.agent";
 
     private Roles() {

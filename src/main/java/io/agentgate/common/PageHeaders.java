@@ -1,4 +1,4 @@
-package io.agentgate.approval;
+package io.agentgate.common;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
