@@ -40,7 +40,7 @@ import urllib.error
 import urllib.request
 
 # The README's production command uses exactly these JVM options (see README "Production"); keep them in step.
-DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -Xms32m -Xmx256m"
+DEFAULT_JAVA_OPTS = "-XX:+UseParallelGC -Xms32m -Xmx256m"
 
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
 LINKS_SECRET = "bench-links-secret-0123456789abcdef0123456789"
