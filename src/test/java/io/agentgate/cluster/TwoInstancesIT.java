@@ -420,10 +420,15 @@ class TwoInstancesIT {
         assertEquals(200, r.statusCode(), r.body());
     }
 
+    /** The login's cookies as one Cookie header: the session and its login stamp (the server ends sessions by it). */
     private static String sessionCookie(HttpResponse<String> login) {
-        return login.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("agentgate-session="))
-                .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';'))).findFirst()
-                .orElseThrow(() -> new AssertionError("login sets the session cookie: " + login.headers().map()));
+        List<String> cookies = login.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("agentgate-"))
+                .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';'))).toList();
+        if (cookies.stream().noneMatch(c -> c.startsWith("agentgate-session="))) {
+            throw new AssertionError("login sets the session cookie: " + login.headers().map());
+        }
+        return String.join("; ", cookies);
     }
 
     private int mailsTo(String recipient) {
