@@ -108,9 +108,9 @@ class PiiDetectorTest {
 
     @Test
     void luhnAndLayoutRules() {
-        assertEquals(true, PiiDetector.luhnValid("79927398713"));
-        assertEquals(false, PiiDetector.luhnValid("79927398710"));
-        assertEquals(false, PiiDetector.containsCard("4111-1111 1111-1111"));
-        assertEquals(false, PiiDetector.containsCard("41 1111 1111 1111 11"));
+        assertEquals(true, PaymentCards.luhnValid("79927398713"));
+        assertEquals(false, PaymentCards.luhnValid("79927398710"));
+        assertEquals(false, PaymentCards.containsCard("4111-1111 1111-1111"));
+        assertEquals(false, PaymentCards.containsCard("41 1111 1111 1111 11"));
     }
 }
