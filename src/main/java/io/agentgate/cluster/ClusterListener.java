@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentgate.agent.AgentCache;
 import io.agentgate.common.Cluster;
 import io.agentgate.common.ClusterSettings;
+import io.agentgate.dashboard.AccountDirectory;
 import io.agentgate.dashboard.LiveUpdates;
 import io.agentgate.gate.ActionView;
 import io.agentgate.gate.ActionWaiters;
@@ -67,6 +68,9 @@ public class ClusterListener {
 
     @Inject
     AgentCache agents;
+
+    @Inject
+    AccountDirectory accounts;
 
     @Inject
     GovernanceService governance;
@@ -184,6 +188,7 @@ public class ClusterListener {
                             notice.action(), notice.status(), Instant.now()));
                 }
                 case Notice.AGENT -> agents.invalidateAll();
+                case Notice.ACCOUNTS -> accounts.invalidate();
                 case Notice.POLICIES -> governance.applyPolicies();
                 default -> LOG.debugf("cluster: notice of unknown type %s ignored", notice.type());
             }
@@ -195,7 +200,7 @@ public class ClusterListener {
 
     /**
      * The safety net behind the notices: answers waiters whose action another instance decided, and after a
-     * reconnect drops the agent cache, re-applies policies and tells open pages to re-read their lists.
+     * reconnect drops the agent and account caches, re-applies policies and tells open pages to re-read their lists.
      */
     @Scheduled(every = "${agentgate.cluster.resync-interval:1S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             identity = "cluster-resync")
@@ -206,9 +211,10 @@ public class ClusterListener {
         if (missedSome && current != null) {
             missedSome = false;
             agents.invalidateAll();
+            accounts.invalidate();
             governance.applyPolicies();
             live.relay(new LiveUpdates.LiveEvent("resync", null, null, null, null, Instant.now()));
-            LOG.infof("cluster: caught up after a reconnect (agent cache dropped, policies re-applied)");
+            LOG.infof("cluster: caught up after a reconnect (agent and account caches dropped, policies re-applied)");
         }
         List<UUID> ids = new ArrayList<>(waiters.waitingFor());
         for (int from = 0; from < ids.size(); from += RESYNC_CHUNK) {

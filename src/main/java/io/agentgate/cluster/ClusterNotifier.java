@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentgate.agent.AgentCache;
 import io.agentgate.common.Cluster;
 import io.agentgate.common.ClusterSettings;
+import io.agentgate.dashboard.AccountDirectory;
 import io.agentgate.gate.ActionDecided;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.gate.ActionSubmitted;
@@ -59,6 +60,12 @@ public class ClusterNotifier {
     void agentChanged(@Observes AgentCache.AgentChanged event) {
         if (cluster.enabled()) {
             send(Notice.of(cluster.instanceId(), Notice.AGENT));
+        }
+    }
+
+    void accountsChanged(@Observes AccountDirectory.AccountsChanged event) {
+        if (cluster.enabled()) {
+            send(Notice.of(cluster.instanceId(), Notice.ACCOUNTS));
         }
     }
 

@@ -18,6 +18,7 @@ record Notice(String from, String type, UUID id, String agent, String action, Ac
     static final String SUBMITTED = "submitted";
     static final String DECIDED = "decided";
     static final String AGENT = "agent";
+    static final String ACCOUNTS = "accounts";
     static final String POLICIES = "policies";
     /** Bounds names in a payload; the page re-reads its list anyway. */
     private static final int MAX_NAME = 200;

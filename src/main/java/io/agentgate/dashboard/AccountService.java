@@ -6,6 +6,7 @@ import io.agentgate.common.InvalidRequest;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
@@ -34,6 +35,9 @@ public class AccountService {
     @Inject
     AuditLog audit;
 
+    @Inject
+    Event<AccountDirectory.AccountsChanged> changed;
+
     @Transactional
     public Account create(String email, String password, List<String> roles, List<String> groups, String actor) {
         String normalized = normalize(email);
@@ -58,6 +62,7 @@ public class AccountService {
             throw exists(normalized);
         }
         audit.record("user.created", null, null, actor, details(account));
+        changed.fire(new AccountDirectory.AccountsChanged());
         return account;
     }
 
@@ -88,6 +93,7 @@ public class AccountService {
         account.groups.addAll(groupSet);
         account.updatedAt = clock.instant();
         audit.record("user.updated", null, null, actor, details(account));
+        changed.fire(new AccountDirectory.AccountsChanged());
         return account;
     }
 
@@ -123,6 +129,7 @@ public class AccountService {
         details.put("passwordChanged", change.password() != null);
         details.put("sessionsEnded", endSessions);
         audit.record("user.updated", null, null, actor, details);
+        changed.fire(new AccountDirectory.AccountsChanged());
         return account;
     }
 
@@ -133,6 +140,7 @@ public class AccountService {
         PersonalToken.delete("accountId", account.id);
         account.delete();
         audit.record("user.deleted", null, null, actor, details(account));
+        changed.fire(new AccountDirectory.AccountsChanged());
     }
 
     /** A user changes their own password: the current one is checked; every session of the account ends. */
@@ -152,6 +160,7 @@ public class AccountService {
         details.put("passwordChanged", true);
         details.put("sessionsEnded", true);
         audit.record("user.updated", null, null, account.email, details);
+        changed.fire(new AccountDirectory.AccountsChanged());
     }
 
     /** Ends every session of an account (logout ends them all: the account's sessions are one). */
