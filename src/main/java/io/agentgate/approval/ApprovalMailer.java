@@ -17,8 +17,10 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -41,6 +43,8 @@ public class ApprovalMailer {
     public static final String SENT = "agentgate_mail_sent";
     private static final int BATCH = 50;
     private static final Logger LOG = Logger.getLogger(ApprovalMailer.class);
+    /** Marks a transaction that queued mail, so it kicks the sender once when it commits. */
+    private static final Object KICK = new Object();
 
     /** What the approver mail shows. */
     public record ApprovalMail(ApprovalSummary action, String approver, String approveUrl, String rejectUrl,
@@ -77,6 +81,9 @@ public class ApprovalMailer {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    TransactionSynchronizationRegistry transactions;
+
     private final AtomicLong open = new AtomicLong();
     private final OutboxPump pump = new OutboxPump("mail", BATCH, n -> outbox.due(n), ids -> outbox.claim(ids), this::deliver,
             () -> open.set(outbox.open()));
@@ -94,20 +101,35 @@ public class ApprovalMailer {
         pump.stop();
     }
 
-    /** In the submitting transaction: one outbox row per person who may vote (named, or in a named group). */
+    /**
+     * In the submitting transaction: one outbox row per person who may vote (named, or in a named group). A
+     * transaction that queued mail kicks the sender once after it commits (a batch of many submissions, one kick);
+     * one that queued none (no one to ask) kicks nothing.
+     */
     void enqueue(@Observes ActionSubmitted event) {
         if (event.action().status() != ActionStatus.PENDING) {
             return;
         }
+        boolean queued = false;
         for (String approver : eligibility.recipients(event.approvers())) {
             outbox.add(event.action().id(), approver, KIND);
+            queued = true;
         }
-    }
+        if (queued && transactions.getResource(KICK) == null) {
+            transactions.putResource(KICK, Boolean.TRUE);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
 
-    /** After the commit: send now, off the request thread; kicks that arrive while one is queued fold into it. */
-    void kick(@Observes(during = TransactionPhase.AFTER_SUCCESS) ActionSubmitted event) {
-        if (event.action().status() == ActionStatus.PENDING) {
-            pump.kick();
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        // send now, off the committing thread; kicks that arrive while one is queued fold into it
+                        pump.kick();
+                    }
+                }
+            });
         }
     }
 
