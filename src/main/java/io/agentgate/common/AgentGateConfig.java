@@ -50,6 +50,10 @@ public interface AgentGateConfig {
         /** How often overdue pending actions are swept (the safety net behind the in-memory timers). */
         @WithDefault("1S")
         Duration sweepInterval();
+
+        /** Pending actions due within this get an in-memory timer; later ones are armed by the sweep as they come near. */
+        @WithDefault("10S")
+        Duration timerHorizon();
     }
 
     interface Audit {

@@ -87,11 +87,12 @@ public class ActionQueries {
                 .page(Page.ofSize(limit)).project(IdOnly.class).list().stream().map(IdOnly::id).toList();
     }
 
-    /** Ids and deadlines of every pending action, for re-arming timers after a start. */
+    /** Ids and deadlines of the pending actions due before {@code until}, soonest first, at most {@code limit}. */
     @ActivateRequestContext
     @Transactional(Transactional.TxType.SUPPORTS)
-    public List<PendingDeadline> pendingDeadlines() {
-        return Action.find("status", ActionStatus.PENDING).project(PendingDeadline.class).list();
+    public List<PendingDeadline> pendingDeadlines(Instant until, int limit) {
+        return Action.find("status = ?1 and deadline <= ?2 order by deadline", ActionStatus.PENDING,
+                until.truncatedTo(ChronoUnit.MICROS)).page(Page.ofSize(limit)).project(PendingDeadline.class).list();
     }
 
     /** Which of these actions are no longer pending (another instance decided them), read in one query. */

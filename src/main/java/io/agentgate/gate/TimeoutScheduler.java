@@ -22,14 +22,18 @@ import org.eclipse.microprofile.context.ManagedExecutor;
 import org.jboss.logging.Logger;
 
 /**
- * Times pending actions out at their deadline: one in-memory timer per pending action for precision, and a
- * periodic sweep of overdue rows as the safety net (after a restart, or for rows another instance wrote).
+ * Times pending actions out at their deadline: an in-memory timer for each pending action due within the timer
+ * horizon ({@code agentgate.approval.timer-horizon}, for precision), and a periodic sweep that times out overdue
+ * rows (the safety net: after a restart, or for rows another instance wrote) and arms the timers of actions whose
+ * deadline has come within the horizon. Actions due later cost no memory here, however many are pending.
  */
 @ApplicationScoped
 public class TimeoutScheduler {
 
     private static final Logger LOG = Logger.getLogger(TimeoutScheduler.class);
     private static final int SWEEP_BATCH = 500;
+    /** Bounds the timers one sweep arms; actions past it are armed by a later sweep or timed out by the sweep. */
+    private static final int ARM_BATCH = 5_000;
 
     @Inject
     GateService gate;
@@ -56,9 +60,8 @@ public class TimeoutScheduler {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
-        List<ActionQueries.PendingDeadline> pending = queries.pendingDeadlines();
-        pending.forEach(p -> arm(p.id(), p.deadline()));
-        LOG.infof("timeout timers armed for %d pending actions", pending.size());
+        LOG.infof("timeout timers armed for %d pending actions due within %s", armDue(),
+                config.approval().timerHorizon());
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -85,23 +88,38 @@ public class TimeoutScheduler {
         return timers.size();
     }
 
+    /** Whether this action's timer is armed. */
+    boolean isArmed(UUID id) {
+        return timers.containsKey(id);
+    }
+
+    /** Arms a timer for an action due within the horizon (and not armed yet); later ones wait for the sweep. */
     void arm(UUID id, Instant deadline) {
         if (timer == null || timer.isShutdown()) {
             return;
         }
         long delayMs = Math.max(0, Duration.between(clock.instant(), deadline).toMillis() + 1);
-        timers.put(id, timer.schedule(() -> workers.execute(() -> fire(id, deadline)), delayMs,
+        if (delayMs > config.approval().timerHorizon().toMillis()) {
+            return;
+        }
+        timers.computeIfAbsent(id, key -> timer.schedule(() -> workers.execute(() -> fire(id, deadline)), delayMs,
                 TimeUnit.MILLISECONDS));
+    }
+
+    /** Arms the timers of the pending actions due within the horizon; returns how many were due. */
+    private int armDue() {
+        List<ActionQueries.PendingDeadline> due = queries.pendingDeadlines(
+                clock.instant().plus(config.approval().timerHorizon()), ARM_BATCH);
+        due.forEach(p -> arm(p.id(), p.deadline()));
+        return due.size();
     }
 
     private void fire(UUID id, Instant deadline) {
         try {
-            if (gate.expire(id)) {
-                timers.remove(id);
-            } else if (clock.instant().isBefore(deadline)) {
+            boolean expired = gate.expire(id);
+            timers.remove(id);
+            if (!expired && clock.instant().isBefore(deadline)) {
                 arm(id, deadline); // woke early (clock adjustment): wait again
-            } else {
-                timers.remove(id);
             }
         } catch (RuntimeException e) {
             LOG.warnf(e, "timeout of action %s failed; the sweep will retry", id);
@@ -122,5 +140,6 @@ public class TimeoutScheduler {
                 }
             }
         } while (overdue.size() == SWEEP_BATCH);
+        armDue();
     }
 }

@@ -45,6 +45,10 @@ class RequiredSecretsTest {
                     public Duration sweepInterval() {
                         return Duration.ofSeconds(1);
                     }
+
+                    public Duration timerHorizon() {
+                        return Duration.ofSeconds(10);
+                    }
                 };
             }
 

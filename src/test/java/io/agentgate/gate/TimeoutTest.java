@@ -6,6 +6,7 @@ import static io.agentgate.Api.uniqueName;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentgate.Api;
@@ -32,6 +33,9 @@ class TimeoutTest {
     @Inject
     AgentService agents;
 
+    @Inject
+    TimeoutScheduler timeouts;
+
     @Test
     void pendingActionTimesOutClosedAtItsDeadline() {
         String key = Api.gatedAgent(uniqueName("to"), null);
@@ -51,6 +55,26 @@ class TimeoutTest {
                 .body("currentStatus", equalTo("TIMED_OUT"));
         assertEquals(1L, (long) QuarkusTransaction.requiringNew().call(() ->
                 AuditLog.count(AuditLog.TIMED_OUT, UUID.fromString(id))));
+    }
+
+    @Test
+    void actionDueBeyondTheTimerHorizonGetsItsTimerFromTheSweepAndTimesOutOnTime() {
+        // the test profile's horizon is 2 s: a 4 s timeout is armed by a sweep about 2 s later, not at submission
+        String key = Api.gatedAgent(uniqueName("far"), null);
+        String id = agent(key).body(Map.of("action", "book_meeting", "timeoutSeconds", 4))
+                .post("/api/v1/actions").then().statusCode(202).extract().path("id");
+        UUID action = UUID.fromString(id);
+        Instant deadline = queries.view(action).deadline();
+        assertFalse(timeouts.isArmed(action), "no timer for an action due beyond the horizon");
+
+        await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(20)).until(() ->
+                timeouts.isArmed(action) || queries.view(action).status() != ActionStatus.PENDING);
+        assertTrue(Instant.now().isAfter(deadline.minusSeconds(3)), "armed once the deadline came within the horizon");
+        await().atMost(Duration.ofSeconds(4)).pollInterval(Duration.ofMillis(20)).until(() ->
+                queries.view(action).status() == ActionStatus.TIMED_OUT);
+        long lateMs = Duration.between(deadline, queries.view(action).decidedAt()).toMillis();
+        assertTrue(lateMs >= 0 && lateMs < 1000, "timed out " + lateMs + " ms after the deadline");
+        assertFalse(timeouts.isArmed(action), "the fired timer is forgotten");
     }
 
     @Test
