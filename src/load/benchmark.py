@@ -40,7 +40,7 @@ import urllib.error
 import urllib.request
 
 # The README's production command uses exactly these JVM options (see README "Production"); keep them in step.
-DEFAULT_JAVA_OPTS = "-XX:+UseParallelGC -Xms32m -Xmx256m"
+DEFAULT_JAVA_OPTS = "-XX:SharedArchiveFile=app-cds.jsa -XX:+UseParallelGC -Xms32m -Xmx256m"
 
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
 LINKS_SECRET = "bench-links-secret-0123456789abcdef0123456789"
@@ -110,12 +110,21 @@ class Server:
                    QUARKUS_PROFILE="prod")
         for inherited in ("AGENTGATE_GOVERNANCE_FILE", "QUARKUS_DATASOURCE_JDBC_URL"):
             env.pop(inherited, None)
+        # as the README's production command: from the application's directory (the AppCDS archive names the jar
+        # relative to it), the H2 database in a new directory of its own
+        env["QUARKUS_DATASOURCE_JDBC_URL"] = f"jdbc:h2:file:{self.workdir}/data/agentgate"
+        app_dir = os.path.dirname(jar)
+        opts = self.args.java_opts.split()
+        if any(o.startswith("-XX:SharedArchiveFile=") for o in opts) and not os.path.exists(
+                os.path.join(app_dir, "app-cds.jsa")):
+            log("no app-cds.jsa beside the jar (built without quarkus.package.jar.appcds.enabled): running without it")
+            opts = [o for o in opts if not o.startswith("-XX:SharedArchiveFile=")]
         nmt = ["-XX:NativeMemoryTracking=summary"] if self.args.nmt else []
-        cmd = ["java", *nmt, *self.args.java_opts.split(), "-jar", jar]
-        log(f"launch: {' '.join(cmd)} (cwd {self.workdir}, so the H2 file database is new)")
+        cmd = ["java", *nmt, *opts, "-jar", os.path.basename(jar)]
+        log(f"launch: {' '.join(cmd)} (cwd {app_dir}, database {env['QUARKUS_DATASOURCE_JDBC_URL']}, new)")
         out = open(self.log_path, "wb")
         started = time.monotonic()
-        self.proc = subprocess.Popen(cmd, cwd=self.workdir, env=env, stdout=out, stderr=subprocess.STDOUT,
+        self.proc = subprocess.Popen(cmd, cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT,
                                      preexec_fn=raise_open_files)
         deadline = started + 120
         while time.monotonic() < deadline:
