@@ -178,13 +178,17 @@ public class Quorum {
         audit.record(VOTE_EVENT, action.agent(), actionId, approver, details);
         LOG.infof("action %s: vote %s via %s (%d of %d approvals)%s", actionId, decision, channel, approvals,
                 action.requiredApprovals(), decides ? ", decides" : "");
+        // the edit that runs: this vote's, or the one in force (which by construction differs from the submitted)
         Vote edited = changes ? vote : inForce;
-        ActionView view = !decides ? queries.detail(actionId).view()
-                : edited != null && decision == ActionStatus.APPROVED && (edit == null
-                        || !edits.same(edited.toolArgs, edit.submitted()))
-                        ? gate.approveEdited(action, approver, vote.comment,
-                                new GateService.ToolArgsChange(edited.toolArgs, edited.approver))
-                        : gate.conclude(action, decision, approver, vote.comment);
+        ActionView view;
+        if (!decides) {
+            view = queries.detail(actionId).view();
+        } else if (edited != null && (edit == null || !edits.same(edited.toolArgs, edit.submitted()))) {
+            view = gate.approveEdited(action, approver, vote.comment,
+                    new GateService.ToolArgsChange(edited.toolArgs, edited.approver));
+        } else {
+            view = gate.conclude(action, decision, approver, vote.comment);
+        }
         return new Tally(view, approvals, action.requiredApprovals(), decides);
     }
 }
