@@ -28,7 +28,7 @@ public record ToolArgsPanel(String current, String submitted, String editedBy, I
     /** Past this many lines a side, the page shows both versions without a diff (the comparison is quadratic). */
     static final int MAX_DIFF_LINES = 1500;
 
-    /** One line of the diff: {@code same}, {@code removed} (only in the submitted) or {@code added} (only in the edit). */
+    /** One diff line: {@code same}, {@code removed} (only in the submitted) or {@code added} (only in the edit). */
     public record DiffLine(String kind, String text) {
 
         public String sign() {

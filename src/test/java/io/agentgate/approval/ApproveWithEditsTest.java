@@ -40,7 +40,8 @@ class ApproveWithEditsTest {
     ObjectMapper json;
 
     private static UUID submit(String key, Map<String, Object> body) {
-        return UUID.fromString(agent(key).body(body).post("/api/v1/actions").then().statusCode(202).extract().path("id"));
+        return UUID.fromString(agent(key).body(body).post("/api/v1/actions").then().statusCode(202).extract()
+                .path("id"));
     }
 
     private static Response decide(UUID id, Map<String, Object> body) {
@@ -177,5 +178,47 @@ class ApproveWithEditsTest {
                 .body("toolArgs.room", equalTo("A"));
         assertTrue(Approvals.votes(id).isEmpty());
         assertFalse(queries.toolArgsToRun(id).isPresent());
+    }
+
+    /** A user with the approver role and a personal token made in the dashboard; returns the token. */
+    private static String approverToken(String email) {
+        admin().body(Map.of("email", email, "password", "right-password-123", "roles", List.of("approver")))
+                .post("/api/v1/users").then().statusCode(201);
+        io.agentgate.dashboard.Sessions session = io.agentgate.dashboard.Sessions.login(email, "right-password-123");
+        String page = session.form().formParam("csrf", session.csrf).formParam("name", "chat bot")
+                .post("/dashboard/account/tokens").then().statusCode(201).extract().asString();
+        var m = java.util.regex.Pattern.compile("id=\"token-value\">(agu_[A-Za-z0-9_-]+)<").matcher(page);
+        assertTrue(m.find(), page);
+        return m.group(1);
+    }
+
+    private static Response vote(String token, UUID id, Map<String, Object> body) {
+        return io.restassured.RestAssured.given().auth().oauth2(token).contentType("application/json").body(body)
+                .post("/api/v1/actions/" + id + "/decision");
+    }
+
+    @Test
+    void withAQuorumOfPersonalTokensOnlyTheFirstApprovalMayEditAndTheOthersApproveTheEdit() throws Exception {
+        String ann = Approvals.mailbox("ann");
+        String ben = Approvals.mailbox("ben");
+        String annToken = approverToken(ann);
+        String benToken = approverToken(ben);
+        String key = Api.register(Map.of("name", uniqueName("quorum"), "riskLevel", "HIGH", "approval",
+                Map.of("required", true, "approvers", List.of(ann, ben), "requiredApprovals", 2)));
+        UUID id = submit(key, Map.of("action", "book_meeting", "toolArgs", Map.of("room", "A")));
+
+        vote(annToken, id, Map.of("decision", "APPROVED", "toolArgs", Map.of("room", "B"))).then().statusCode(200)
+                .body("status", equalTo("PENDING"));
+        assertFalse(queries.toolArgsToRun(id).isPresent(), "one of two approvals: nothing runs yet");
+        vote(benToken, id, Map.of("decision", "APPROVED", "toolArgs", Map.of("room", "C"))).then().statusCode(409)
+                .body("type", equalTo("/problems/tool-args-fixed")).body("approvals", equalTo(1));
+        vote(benToken, id, Map.of("decision", "APPROVED")).then().statusCode(200).body("status", equalTo("APPROVED"))
+                .body("toolArgs.room", equalTo("B")).body("originalToolArgs.room", equalTo("A"));
+        assertRuns(Map.of("room", "B"), id);
+        assertEquals(ann, details(AuditLog.DECIDED, id).get("toolArgsEditedBy").asText(),
+                "the editor, not the last voter");
+        List<AuditEvent> votes = QuarkusTransaction.requiringNew().call(() -> AuditEvent.<AuditEvent>list(
+                "actionId = ?1 and type = ?2 order by seq", id, Quorum.VOTE_EVENT));
+        assertEquals(ann, json.readTree(votes.get(1).details).get("approvesToolArgsEditedBy").asText());
     }
 }

@@ -33,7 +33,8 @@ class ToolArgsToRunTest {
         String key = Api.openAgent(uniqueName("run"));
         UUID id = submit(key, Map.of("action", "search_knowledge_base", "toolName", "kb",
                 "toolArgs", Map.of("q", "refunds", "limit", 5)), 200);
-        assertEquals(json.readTree("{\"q\":\"refunds\",\"limit\":5}"), json.readTree(queries.toolArgsToRun(id).orElseThrow()));
+        assertEquals(json.readTree("{\"q\":\"refunds\",\"limit\":5}"),
+                json.readTree(queries.toolArgsToRun(id).orElseThrow()));
         UUID bare = submit(key, Map.of("action", "search_knowledge_base"), 200);
         assertEquals(Optional.empty(), queries.toolArgsToRun(bare), "no tool arguments, nothing to forward");
     }
