@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.agent.AgentService;
-import io.agentgate.common.Conflict;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.NotFound;
 import io.agentgate.gate.ActionDetail;
@@ -21,7 +20,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -99,6 +97,7 @@ public class ArgumentEdits {
      *
      * @throws InvalidRequest when it is too long, or the action has no tool arguments to replace
      * @throws EditRefused    when a deny policy refuses it
+     * @throws EditUncheckable when the action's agent no longer exists
      */
     @Transactional
     public Edit review(UUID actionId, ObjectNode edited) {
@@ -118,9 +117,7 @@ public class ArgumentEdits {
         try {
             agent = agents.get(action.agent()).profile();
         } catch (NotFound e) {
-            throw new Conflict("agent-gone", "Agent no longer exists", "Agent " + action.agent() + " no longer exists,"
-                    + " so edited tool arguments cannot be checked against its profile. Nothing was decided.",
-                    Map.of("actionId", actionId));
+            throw new EditUncheckable(actionId, action.agent());
         }
         ObjectNode context = object(action.context());
         Evaluation evaluation = engine.evaluate(new ActionContext(agent, action.view().action(),

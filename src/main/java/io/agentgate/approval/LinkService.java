@@ -146,7 +146,7 @@ public class LinkService {
             var edited = link.intent().decision() == ActionStatus.APPROVED ? edits.parse(toolArgs) : null;
             tally = quorum.cast(link.actionId(), link.approver(), link.intent().decision(), VoteChannel.MAIL, comment,
                     link.nonce(), null, edited);
-        } catch (InvalidRequest | EditRefused | ArgumentsFixed refused) {
+        } catch (InvalidRequest | EditRefused | EditUncheckable | ArgumentsFixed refused) {
             LOG.infof("action %s: edited tool arguments via link refused (%s)", link.actionId(), refused.slug());
             throw new EditNotAccepted(new Confirmation(summary(queries.detail(link.actionId())), link), toolArgs,
                     refused);

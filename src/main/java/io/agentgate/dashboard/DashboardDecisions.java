@@ -4,6 +4,7 @@ import io.agentgate.approval.AlreadyVoted;
 import io.agentgate.approval.ArgumentEdits;
 import io.agentgate.approval.ArgumentsFixed;
 import io.agentgate.approval.EditRefused;
+import io.agentgate.approval.EditUncheckable;
 import io.agentgate.approval.Eligibility;
 import io.agentgate.approval.NotAnApprover;
 import io.agentgate.approval.Quorum;
@@ -90,7 +91,7 @@ public class DashboardDecisions {
         } catch (InvalidRequest e) {
             return new Outcome(400, "The tool arguments " + e.errors().get(0).message() + ". Nothing was decided.",
                     false);
-        } catch (EditRefused | ArgumentsFixed e) {
+        } catch (EditRefused | EditUncheckable | ArgumentsFixed e) {
             return new Outcome(e.status(), e.getMessage(), false);
         }
     }
