@@ -26,11 +26,16 @@ import java.util.function.Function;
  *                         description instead of an expression
  * @param otherViolations  audit-only violations, shown for context
  * @param deadlineRelative "in 4 minutes" or "2 minutes ago", as of rendering
+ * @param toolArgs         the tool arguments to approve (an edit in force, or the approved edit), pretty JSON; null
+ *                         when the action has none
+ * @param originalToolArgs the tool arguments as submitted, pretty JSON, only when an approver changed them
+ * @param toolArgsEditedBy who changed them, only when someone did
  */
 public record ApprovalSummary(UUID id, String agent, String agentDisplayName, String riskLevel, String action,
         String toolName, String context, List<Violation> triggering, List<Why> why, List<Violation> otherViolations,
         String deadlineUtc, String deadlineRelative, long approvals, int requiredApprovals, ActionStatus status,
-        String decidedBy, String decidedAtUtc, String decisionComment) {
+        String decidedBy, String decidedAtUtc, String decisionComment, String toolArgs, String originalToolArgs,
+        String toolArgsEditedBy) {
 
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
@@ -57,7 +62,19 @@ public record ApprovalSummary(UUID id, String agent, String agentDisplayName, St
                 view.deadline() == null ? "-" : UTC.format(view.deadline()),
                 view.deadline() == null ? "-" : relative(Duration.between(now, view.deadline())),
                 approvals, detail.requiredApprovals(), view.status(), oneLine(view.decidedBy()),
-                view.decidedAt() == null ? null : UTC.format(view.decidedAt()), oneLine(view.comment()));
+                view.decidedAt() == null ? null : UTC.format(view.decidedAt()), oneLine(view.comment()), null, null,
+                null);
+    }
+
+    /** This summary with the tool arguments the approver sees (none when {@code shown} is null). */
+    ApprovalSummary withToolArgs(ArgumentEdits.Shown shown, ObjectMapper json) {
+        if (shown == null) {
+            return this;
+        }
+        return new ApprovalSummary(id, agent, agentDisplayName, riskLevel, action, toolName, context, triggering, why,
+                otherViolations, deadlineUtc, deadlineRelative, approvals, requiredApprovals, status, decidedBy,
+                decidedAtUtc, decisionComment, pretty(shown.current(), json),
+                shown.edited() ? pretty(shown.submitted(), json) : null, oneLine(shown.editedBy()));
     }
 
     private static String plain(Violation v, AgentProfile agent, Function<String, String> descriptions) {

@@ -43,17 +43,23 @@ public class DecisionResource {
     @Operation(operationId = "decideAction", summary = "Decide a pending action (integrations)",
             description = "Admin token (final, decidedBy required), or a user's personal token (that user's vote: "
                     + "approvers and four eyes apply). The first decision wins. The audit records the credential "
-                    + "apart from the name claimed.")
+                    + "apart from the name claimed. With APPROVED, `toolArgs` replaces the action's tool arguments "
+                    + "(approve with edits): every policy evaluates them again, a deny refuses them (422), and with a "
+                    + "quorum only the first approval may change them (409 afterwards).")
     @APIResponse(responseCode = "200", description = "The decided action")
-    @APIResponse(responseCode = "400", description = "Invalid body")
+    @APIResponse(responseCode = "400", description = "Invalid body; toolArgs that is not a JSON object, is over "
+            + "256 KiB, comes with REJECTED, or is for an action without tool arguments")
     @APIResponse(responseCode = "401", description = "No or bad admin token or personal token")
     @APIResponse(responseCode = "403", description = "An agent key; or a personal token of someone who may not vote "
             + "on it (role, approvers, own request)")
     @APIResponse(responseCode = "404", description = "No such action")
-    @APIResponse(responseCode = "409", description = "No longer pending; the body says who decided and when")
+    @APIResponse(responseCode = "409", description = "No longer pending (the body says who decided and when); or an "
+            + "edit after an approval already counted (tool-args-fixed)")
+    @APIResponse(responseCode = "422", description = "A deny policy refuses the edited toolArgs; the body lists the "
+            + "violations. Nothing is stored and the action stays pending")
     public ActionView decide(@PathParam("id") UUID id, @Valid @NotNull DecisionRequest body) {
         if (identity.hasRole(Roles.USER)) {
-            return personalVotes.decide(id, identity, body.decision(), body.comment());
+            return personalVotes.decide(id, identity, body.decision(), body.comment(), body.toolArgs());
         }
         if (body.decidedBy() == null || body.decidedBy().isBlank()) {
             throw new InvalidRequest("decidedBy", "must not be blank");
@@ -61,7 +67,7 @@ public class DecisionResource {
         if (!body.decision().isPersonsDecision()) {
             throw new InvalidRequest("decision", "must be APPROVED or REJECTED");
         }
-        return quorum.cast(id, body.decidedBy().trim(), body.decision(), VoteChannel.API, body.comment(), null)
-                .action();
+        return quorum.cast(id, body.decidedBy().trim(), body.decision(), VoteChannel.API, body.comment(), null, null,
+                body.toolArgs()).action();
     }
 }

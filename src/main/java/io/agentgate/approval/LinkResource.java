@@ -37,7 +37,8 @@ public class LinkResource {
 
     @CheckedTemplate(basePath = "approval")
     static class Pages {
-        static native TemplateInstance confirm(ApprovalSummary action, ApprovalLink link, String token);
+        static native TemplateInstance confirm(ApprovalSummary action, ApprovalLink link, String token, String error,
+                String editor);
 
         static native TemplateInstance voted(ApprovalSummary action, ApprovalLink link, boolean decided);
 
@@ -55,7 +56,7 @@ public class LinkResource {
     @APIResponse(responseCode = "410", description = "Link expired or action timed out")
     public TemplateInstance open(@PathParam("id") UUID id, @RestQuery String approver, @RestQuery String token) {
         LinkService.Confirmation c = links.open(id, approver, token);
-        return Pages.confirm(c.action(), c.link(), token);
+        return Pages.confirm(c.action(), c.link(), token, null, c.action().toolArgs());
     }
 
     @POST
@@ -63,15 +64,27 @@ public class LinkResource {
     @Operation(summary = "Confirm a signed link: cast the approver's vote", description = "Decides once the quorum is met "
             + "or on a reject.")
     @APIResponse(responseCode = "200", description = "Vote recorded; the page says the action's state")
-    @APIResponse(responseCode = "400", description = "Malformed or tampered link, or comment over 2000 characters")
+    @APIResponse(responseCode = "400", description = "Malformed or tampered link, comment over 2000 characters, or "
+            + "edited tool arguments that are not a JSON object (the form again, saying why)")
     @APIResponse(responseCode = "403", description = "Link of another action or approver, or not an approver")
     @APIResponse(responseCode = "404", description = "No such action")
     @APIResponse(responseCode = "409", description = "Link already used, approver already voted, or action already decided")
     @APIResponse(responseCode = "410", description = "Link expired or action timed out")
-    public TemplateInstance confirm(@PathParam("id") UUID id, @RestForm String approver, @RestForm String token,
-            @RestForm String comment) {
-        LinkService.Voted v = links.confirm(id, approver, token, comment);
-        return Pages.voted(v.action(), v.link(), v.decided());
+    @APIResponse(responseCode = "422", description = "A deny policy refuses the edited tool arguments (the form again)")
+    public Response confirm(@PathParam("id") UUID id, @RestForm String approver, @RestForm String token,
+            @RestForm String comment, @RestForm String toolArgs) {
+        try {
+            LinkService.Voted v = links.confirm(id, approver, token, comment, toolArgs);
+            return html(200, Pages.voted(v.action(), v.link(), v.decided()));
+        } catch (LinkService.EditNotAccepted e) {
+            // the form again, with the approver's text and why it was refused: nothing was decided
+            return html(e.status(), Pages.confirm(e.confirmation().action(), e.confirmation().link(), token,
+                    e.getMessage(), e.toolArgs()));
+        }
+    }
+
+    private static Response html(int status, TemplateInstance page) {
+        return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(page.render()).build();
     }
 
     @ServerExceptionMapper

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.agent.AgentService;
 import io.agentgate.audit.AuditLog;
+import io.agentgate.common.DomainException;
+import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.NotFound;
 import io.agentgate.gate.ActionDetail;
 import io.agentgate.gate.ActionNotPending;
@@ -66,6 +68,9 @@ public class LinkService {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    ArgumentEdits edits;
+
     /** A link that may be confirmed, and the action it decides. */
     public record Confirmation(ApprovalSummary action, ApprovalLink link) {
     }
@@ -95,6 +100,40 @@ public class LinkService {
 
     /** POST: casts the link's vote, once. */
     public Voted confirm(UUID actionId, String approver, String token, String comment) {
+        return confirm(actionId, approver, token, comment, null);
+    }
+
+    /**
+     * An approval that refused its edited tool arguments: the confirm form again, with the text the approver sent
+     * and why it was refused (nothing was decided).
+     */
+    public static final class EditNotAccepted extends RuntimeException {
+        private final transient Confirmation confirmation;
+        private final String toolArgs;
+        private final int status;
+
+        EditNotAccepted(Confirmation confirmation, String toolArgs, DomainException cause) {
+            super(cause.getMessage(), cause);
+            this.confirmation = confirmation;
+            this.toolArgs = toolArgs;
+            this.status = cause.status();
+        }
+
+        public Confirmation confirmation() {
+            return confirmation;
+        }
+
+        public String toolArgs() {
+            return toolArgs;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** POST with the approve form's tool arguments (null or blank: as shown; otherwise approve with edits). */
+    public Voted confirm(UUID actionId, String approver, String token, String comment, String toolArgs) {
         ApprovalLink link = verified(actionId, approver, token);
         ActionDetail detail = detail(link);
         precheck(link, detail, summary(detail));
@@ -104,8 +143,13 @@ public class LinkService {
         }
         Quorum.Tally tally;
         try {
+            var edited = link.intent().decision() == ActionStatus.APPROVED ? edits.parse(toolArgs) : null;
             tally = quorum.cast(link.actionId(), link.approver(), link.intent().decision(), VoteChannel.MAIL, comment,
-                    link.nonce());
+                    link.nonce(), null, edited);
+        } catch (InvalidRequest | EditRefused | EditUncheckable | ArgumentsFixed refused) {
+            LOG.infof("action %s: edited tool arguments via link refused (%s)", link.actionId(), refused.slug());
+            throw new EditNotAccepted(new Confirmation(summary(queries.detail(link.actionId())), link), toolArgs,
+                    refused);
         } catch (ActionNotPending | NotAnApprover | AlreadyVoted | SelfApproval lost) {
             // a concurrent vote, decision or timeout got there between the check above and the row lock
             ActionDetail now = detail(link);
@@ -204,7 +248,7 @@ public class LinkService {
         Map<String, String> declarative = new java.util.HashMap<>();
         policies.describe().stream().filter(p -> !p.builtIn()).forEach(p -> declarative.put(p.name(), p.description()));
         return ApprovalSummary.of(detail, agent, quorum.approvals(detail.id()), clock.instant(), json,
-                declarative::get);
+                declarative::get).withToolArgs(edits.shown(detail.id()).orElse(null), json);
     }
 
     private static String word(ActionStatus decision) {

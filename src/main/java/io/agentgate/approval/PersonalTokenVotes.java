@@ -27,6 +27,12 @@ public class PersonalTokenVotes {
     }
 
     public ActionView decide(UUID actionId, SecurityIdentity user, ActionStatus decision, String comment) {
+        return decide(actionId, user, decision, comment, null);
+    }
+
+    /** As above, approving with edits when {@code toolArgs} is not null (see {@link Quorum#cast}). */
+    public ActionView decide(UUID actionId, SecurityIdentity user, ActionStatus decision, String comment,
+            com.fasterxml.jackson.databind.node.ObjectNode toolArgs) {
         if (!decision.isPersonsDecision()) {
             throw new InvalidRequest("decision", "must be APPROVED or REJECTED");
         }
@@ -37,6 +43,6 @@ public class PersonalTokenVotes {
         }
         String email = user.getPrincipal().getName();
         return quorum.cast(actionId, email, decision, VoteChannel.TOKEN, comment, null,
-                credential(user.getAttribute(Roles.TOKEN_ID_ATTRIBUTE))).action();
+                credential(user.getAttribute(Roles.TOKEN_ID_ATTRIBUTE)), toolArgs).action();
     }
 }

@@ -1,6 +1,8 @@
 package io.agentgate.approval;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentgate.audit.AuditLog;
+import io.agentgate.common.InvalidRequest;
 import io.agentgate.gate.ActionNotPending;
 import io.agentgate.gate.ActionQueries;
 import io.agentgate.gate.ActionStatus;
@@ -44,6 +46,9 @@ public class Quorum {
     @Inject
     Eligibility eligibility;
 
+    @Inject
+    ArgumentEdits edits;
+
     /** The state after a vote: the action, the approvals so far and whether this vote ended it. */
     public record Tally(ActionView action, long approvals, int requiredApprovals, boolean decided) {
     }
@@ -81,12 +86,32 @@ public class Quorum {
      */
     public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
             String nonce, String credential) {
-        return writer.call(() -> count(actionId, approver, decision, channel, comment, nonce, credential));
+        return cast(actionId, approver, decision, channel, comment, nonce, credential, null);
+    }
+
+    /**
+     * As above, approving with edits: {@code toolArgs} (null: none) replaces the action's tool arguments. The edit is
+     * checked by every policy first ({@link ArgumentEdits#review}); an edit equal to the arguments in force is a plain
+     * approval. With a quorum only the first approval may change them, so every approval that counts approved the
+     * arguments that run; an integration's final decision (channel API) may always.
+     *
+     * @throws InvalidRequest  toolArgs with a reject, too long, or on an action without tool arguments
+     * @throws EditRefused     a deny policy refuses the edit (nothing stored)
+     * @throws ArgumentsFixed  an approval already counted for the arguments as they stand
+     */
+    public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
+            String nonce, String credential, ObjectNode toolArgs) {
+        if (toolArgs != null && decision != ActionStatus.APPROVED) {
+            throw new InvalidRequest(ArgumentEdits.FIELD, "only an approval may change the tool arguments; a reject "
+                    + "carries none");
+        }
+        ArgumentEdits.Edit edit = toolArgs == null ? null : edits.review(actionId, toolArgs);
+        return writer.call(() -> count(actionId, approver, decision, channel, comment, nonce, credential, edit));
     }
 
     /** {@link #cast} on the writer, in its batch transaction; no refusal marks that transaction for rollback. */
     private Tally count(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
-            String nonce, String credential) {
+            String nonce, String credential, ArgumentEdits.Edit edit) {
         if (!decision.isPersonsDecision()) {
             throw new IllegalArgumentException("a vote is APPROVED or REJECTED, not " + decision);
         }
@@ -105,7 +130,15 @@ public class Quorum {
         Vote.of(actionId, approver).ifPresent(earlier -> {
             throw new AlreadyVoted(earlier);
         });
+        // approve with edits: what this approval approves, and whether it changes the arguments in force
+        Vote inForce = decision == ActionStatus.APPROVED ? Vote.latestEdit(actionId).orElse(null) : null;
+        boolean changes = edit != null
+                && !edits.same(edit.toolArgs(), inForce != null ? inForce.toolArgs : edit.submitted());
+        if (changes && channel != VoteChannel.API && Vote.approvals(actionId) > 0) {
+            throw new ArgumentsFixed(actionId, Vote.approvals(actionId), inForce == null ? null : inForce.approver);
+        }
         Vote vote = new Vote();
+        vote.toolArgs = changes ? edit.toolArgs() : null;
         vote.actionId = actionId;
         vote.approver = approver;
         vote.decision = decision;
@@ -134,11 +167,28 @@ public class Quorum {
         details.put("approvals", approvals);
         details.put("requiredApprovals", action.requiredApprovals());
         details.put("decides", decides);
+        if (changes) {
+            details.put("toolArgs", edits.tree(edit.toolArgs()));
+            details.put("originalToolArgs", edits.tree(edit.submitted()));
+            details.put("toolArgsEditedBy", approver);
+            details.put("editViolations", edit.violations());
+        } else if (inForce != null) {
+            details.put("approvesToolArgsEditedBy", inForce.approver);
+        }
         audit.record(VOTE_EVENT, action.agent(), actionId, approver, details);
         LOG.infof("action %s: vote %s via %s (%d of %d approvals)%s", actionId, decision, channel, approvals,
                 action.requiredApprovals(), decides ? ", decides" : "");
-        ActionView view = decides ? gate.conclude(action, decision, approver, vote.comment)
-                : queries.detail(actionId).view();
+        // the edit that runs: this vote's, or the one in force (which by construction differs from the submitted)
+        Vote edited = changes ? vote : inForce;
+        ActionView view;
+        if (!decides) {
+            view = queries.detail(actionId).view();
+        } else if (edited != null && (edit == null || !edits.same(edited.toolArgs, edit.submitted()))) {
+            view = gate.approveEdited(action, approver, vote.comment,
+                    new GateService.ToolArgsChange(edited.toolArgs, edited.approver));
+        } else {
+            view = gate.conclude(action, decision, approver, vote.comment);
+        }
         return new Tally(view, approvals, action.requiredApprovals(), decides);
     }
 }

@@ -44,12 +44,21 @@ public class Vote extends PanacheEntityBase {
     @Column(name = "voted_at")
     public Instant votedAt;
 
+    /** The tool arguments this approval changed them to (approve with edits, compact JSON); null: as they stood. */
+    @Column(name = "tool_args")
+    public String toolArgs;
+
     static Optional<Vote> of(UUID actionId, String approver) {
         return find("actionId = ?1 and approver = ?2", actionId, approver).firstResultOptional();
     }
 
     static Optional<Vote> byNonce(String nonce) {
         return find("linkNonce", nonce).firstResultOptional();
+    }
+
+    /** The latest vote that changed the tool arguments: while pending, the edit every further approval approves. */
+    static Optional<Vote> latestEdit(UUID actionId) {
+        return find("actionId = ?1 and toolArgs is not null order by id desc", actionId).firstResultOptional();
     }
 
     static long approvals(UUID actionId) {

@@ -1,11 +1,16 @@
 package io.agentgate.dashboard;
 
 import io.agentgate.approval.AlreadyVoted;
+import io.agentgate.approval.ArgumentEdits;
+import io.agentgate.approval.ArgumentsFixed;
+import io.agentgate.approval.EditRefused;
+import io.agentgate.approval.EditUncheckable;
 import io.agentgate.approval.Eligibility;
 import io.agentgate.approval.NotAnApprover;
 import io.agentgate.approval.Quorum;
 import io.agentgate.approval.SelfApproval;
 import io.agentgate.approval.VoteChannel;
+import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.NotFound;
 import io.agentgate.gate.ActionNotPending;
 import io.agentgate.gate.ActionStatus;
@@ -30,6 +35,9 @@ public class DashboardDecisions {
     @Inject
     Eligibility eligibility;
 
+    @Inject
+    ArgumentEdits edits;
+
     /** What became of a vote: shown on the action's page; {@code status} is the page's HTTP status. */
     public record Outcome(int status, String message, boolean decided) {
         public boolean ok() {
@@ -38,6 +46,11 @@ public class DashboardDecisions {
     }
 
     public Outcome decide(UUID id, Viewer viewer, ActionStatus decision, String comment) {
+        return decide(id, viewer, decision, comment, null);
+    }
+
+    /** As above; {@code toolArgs} is the approve form's editor text: an approval with edits when it changes them. */
+    public Outcome decide(UUID id, Viewer viewer, ActionStatus decision, String comment, String toolArgs) {
         if (!viewer.mayDecide()) {
             return new Outcome(403, "Your role (" + viewer.roleName() + ") may look at actions but not decide them.",
                     false);
@@ -51,7 +64,9 @@ public class DashboardDecisions {
         }
         String verb = decision == ActionStatus.APPROVED ? "approved" : "rejected";
         try {
-            Quorum.Tally tally = quorum.cast(id, viewer.email(), decision, VoteChannel.DASHBOARD, comment, null);
+            // the form posts the editor with either button: only an approval takes it
+            Quorum.Tally tally = quorum.cast(id, viewer.email(), decision, VoteChannel.DASHBOARD, comment, null, null,
+                    decision == ActionStatus.APPROVED ? edits.parse(toolArgs) : null);
             LOG.infof("action %s: %s in the dashboard by an approver (%d of %d)", id, verb, tally.approvals(),
                     tally.requiredApprovals());
             if (tally.decided()) {
@@ -73,6 +88,11 @@ public class DashboardDecisions {
                     + "no one approves their own request (four eyes). You may still reject it.", false);
         } catch (NotFound e) {
             return new Outcome(404, "There is no such action.", false);
+        } catch (InvalidRequest e) {
+            return new Outcome(400, "The tool arguments " + e.errors().get(0).message() + ". Nothing was decided.",
+                    false);
+        } catch (EditRefused | EditUncheckable | ArgumentsFixed e) {
+            return new Outcome(e.status(), e.getMessage(), false);
         }
     }
 

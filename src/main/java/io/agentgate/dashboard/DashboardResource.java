@@ -68,6 +68,9 @@ public class DashboardResource {
     LiveUpdates live;
 
     @Inject
+    io.agentgate.approval.ArgumentEdits edits;
+
+    @Inject
     SecurityIdentity identity;
 
     @Inject
@@ -95,7 +98,7 @@ public class DashboardResource {
                 String nextUrl);
 
         static native TemplateInstance action(Frame frame, DashboardQueries.ActionRecord record,
-                DashboardDecisions.Controls controls, DashboardDecisions.Outcome outcome);
+                DashboardDecisions.Controls controls, DashboardDecisions.Outcome outcome, ToolArgsPanel toolArgs);
 
         static native TemplateInstance violations(Frame frame, DashboardQueries.ViolationStats stats, int days,
                 String policy, String severity, String agent, List<String> policies, List<String> agents);
@@ -146,7 +149,13 @@ public class DashboardResource {
                     + " of " + record.requiredApprovals() + " approvals so far.", false);
             default -> null;
         };
-        return Pages.action(frames.frame(null), record, decisions.controls(record, frames.viewer()), outcome);
+        return Pages.action(frames.frame(null), record, decisions.controls(record, frames.viewer()), outcome,
+                toolArgs(id, null));
+    }
+
+    /** The tool arguments panel (approve with edits), with the editor holding {@code sent} after a refusal. */
+    private ToolArgsPanel toolArgs(UUID id, String sent) {
+        return edits.shown(id).map(ToolArgsPanel::of).map(p -> p.withEditor(sent)).orElse(null);
     }
 
     @POST
@@ -154,12 +163,12 @@ public class DashboardResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "Approve or reject an action (a DASHBOARD vote); CSRF token required")
     public Response decide(@PathParam("id") UUID id, @RestForm String decision, @RestForm String comment,
-            @RestForm(CsrfTokens.FIELD) String csrf) {
+            @RestForm String toolArgs, @RestForm(CsrfTokens.FIELD) String csrf) {
         if (!frames.csrfValid(csrf)) {
             return csrfRefused();
         }
         ActionStatus wanted = parseStatus(decision).orElse(null);
-        DashboardDecisions.Outcome outcome = decisions.decide(id, frames.viewer(), wanted, comment);
+        DashboardDecisions.Outcome outcome = decisions.decide(id, frames.viewer(), wanted, comment, toolArgs);
         if (outcome.ok()) {
             // post/redirect/get: a reload does not post again
             return Response.seeOther(URI.create("/dashboard/actions/" + id + "?done="
@@ -170,7 +179,7 @@ public class DashboardResource {
             return page(404, Pages.problem(frames.frame(null), 404, "No such action", "There is no action " + id + "."));
         }
         return page(outcome.status(), Pages.action(frames.frame(null), record.get(),
-                decisions.controls(record.get(), frames.viewer()), outcome));
+                decisions.controls(record.get(), frames.viewer()), outcome, toolArgs(id, toolArgs)));
     }
 
     @GET

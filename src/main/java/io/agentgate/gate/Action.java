@@ -38,8 +38,13 @@ public class Action extends PanacheEntityBase {
     @Column(name = "tool_name")
     public String toolName;
 
+    /** The tool arguments as the agent submitted them (JSON object text), or null. */
     @Column(name = "tool_args")
     public String toolArgs;
+
+    /** What an approver changed the tool arguments to; set only by an approval with edits, else null. */
+    @Column(name = "approved_tool_args")
+    public String approvedToolArgs;
 
     @Column(name = "session_id")
     public String sessionId;

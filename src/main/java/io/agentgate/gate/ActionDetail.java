@@ -11,9 +11,11 @@ import java.util.UUID;
  *
  * @param context the agent's JSON context as submitted
  * @param userId  the person on whose behalf the agent asked, if it said (nobody approves their own request)
+ * @param toolArgs the tool arguments as submitted (JSON object text), or null
+ * @param approvedToolArgs what an approver changed them to when it was approved with an edit, else null
  */
 public record ActionDetail(ActionView view, String context, String toolName, List<String> approvers,
-        int requiredApprovals, String userId) {
+        int requiredApprovals, String userId, String toolArgs, String approvedToolArgs, String sessionId) {
 
     public UUID id() {
         return view.id();
@@ -37,6 +39,6 @@ public record ActionDetail(ActionView view, String context, String toolName, Lis
 
     static ActionDetail of(Action a, List<Violation> violations) {
         return new ActionDetail(ActionView.of(a, violations), a.context, a.toolName, a.approvers, a.requiredApprovals,
-                a.userId);
+                a.userId, a.toolArgs, a.approvedToolArgs, a.sessionId);
     }
 }

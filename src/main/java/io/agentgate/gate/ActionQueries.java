@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Reading actions: the agent's view, details for approvers, the admin list, and what timers and gauges need. */
@@ -53,6 +54,24 @@ public class ActionQueries {
     public ActionDetail detail(UUID id) {
         Action action = Action.<Action>findByIdOptional(id).orElseThrow(() -> notFound(id));
         return ActionDetail.of(action, ActionViolation.forAction(id));
+    }
+
+    /**
+     * The JSON text of the tool arguments to run for an action that may run: an approver's edit when it was approved
+     * with one, otherwise the arguments as submitted. Empty when there is no such action, when it is not ALLOWED or
+     * APPROVED (nothing may run: pending, denied, rejected, timed out, cancelled), or when it carries no tool
+     * arguments. Read from the committed state in a transaction of its own.
+     */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    public Optional<String> toolArgsToRun(UUID id) {
+        return Action.<Action>find("id", id).project(ToolArgsRow.class).firstResultOptional()
+                .filter(a -> a.status() == ActionStatus.ALLOWED || a.status() == ActionStatus.APPROVED)
+                .map(a -> a.approvedToolArgs() != null ? a.approvedToolArgs() : a.toolArgs());
+    }
+
+    /** Projection of what {@link #toolArgsToRun} reads. */
+    public record ToolArgsRow(ActionStatus status, String toolArgs, String approvedToolArgs) {
     }
 
     /** Actions newest first, optionally by status and agent name; rows {@code first..first+count-1}. */

@@ -47,6 +47,9 @@ public class GateService {
     @Inject
     ActionQueries queries;
 
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+
 
 
 
@@ -79,14 +82,31 @@ public class GateService {
         if (!decision.isPersonsDecision()) {
             throw new IllegalArgumentException("a person decides APPROVED or REJECTED, not " + decision);
         }
-        return transition(locked.id(), null, decision, decidedBy, comment, AuditLog.DECIDED, locked.now());
+        return transition(locked.id(), null, decision, decidedBy, comment, AuditLog.DECIDED, locked.now(), null);
+    }
+
+    /**
+     * Approves an action locked by {@link #lockPending} with the tool arguments an approver changed them to (approve
+     * with edits): they are stored beside the submitted ones, which stay as they were, and the decided event records
+     * both and who edited them.
+     *
+     * @param edit the JSON object text to run instead of the submitted arguments, and who set it
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ActionView approveEdited(PendingAction locked, String decidedBy, String comment, ToolArgsChange edit) {
+        return transition(locked.id(), null, ActionStatus.APPROVED, decidedBy, comment, AuditLog.DECIDED,
+                locked.now(), edit);
+    }
+
+    /** Tool arguments an approver changed: the JSON object text to run instead, and who changed them (audit). */
+    public record ToolArgsChange(String toolArgs, String editedBy) {
     }
 
 
     /** The agent withdraws its own pending action; through the writer, answered after the commit. */
     public CompletionStage<ActionView> cancel(UUID id, AgentProfile agent) {
         return writer.submit(() -> transition(id, agent.id(), ActionStatus.CANCELLED, "agent:" + agent.name(), null,
-                AuditLog.CANCELLED, now()));
+                AuditLog.CANCELLED, now(), null));
     }
 
     /**
@@ -114,15 +134,19 @@ public class GateService {
     }
 
     private ActionView transition(UUID id, UUID agentId, ActionStatus to, String by, String comment, String event,
-            Instant now) {
+            Instant now, ToolArgsChange edit) {
         String scope = agentId == null ? "" : " and agentId = :agent";
         Parameters params = Parameters.with("to", to).and("now", now).and("by", by).and("comment", comment)
                 .and("id", id).and("pending", ActionStatus.PENDING);
         if (agentId != null) {
             params = params.and("agent", agentId);
         }
-        int updated = Action.update("status = :to, decidedAt = :now, decidedBy = :by, comment = :comment "
-                + "where id = :id and status = :pending and deadline > :now" + scope, params);
+        String set = "status = :to, decidedAt = :now, decidedBy = :by, comment = :comment";
+        if (edit != null) {
+            set += ", approvedToolArgs = :args";
+            params = params.and("args", edit.toolArgs());
+        }
+        int updated = Action.update(set + " where id = :id and status = :pending and deadline > :now" + scope, params);
         if (updated == 0) {
             throw refusal(id, agentId);
         }
@@ -131,6 +155,12 @@ public class GateService {
         details.put("decision", to);
         details.put("comment", comment);
         details.put("latencyMs", Duration.between(view.createdAt(), now).toMillis());
+        if (edit != null) {
+            // the export's toolArgs of this event is what runs; the submitted ones and the editor beside it
+            details.put("toolArgs", rawJson(view.toolArgs()));
+            details.put("originalToolArgs", rawJson(view.originalToolArgs()));
+            details.put("toolArgsEditedBy", edit.editedBy());
+        }
         audit.record(event, view.agent(), id, by, details);
         decided.fire(new ActionDecided(view));
         LOG.infof("action %s %s by %s", id, to, by);
@@ -193,6 +223,15 @@ public class GateService {
 
 
 
+
+    /** JSON object text as a tree, so the audit details hold it as JSON rather than as a quoted string. */
+    private com.fasterxml.jackson.databind.JsonNode rawJson(String text) {
+        try {
+            return text == null ? null : json.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored tool arguments are not JSON", e);
+        }
+    }
 
     /** The database keeps microseconds; so does every instant we hand out, so answers match stored rows. */
     private Instant now() {

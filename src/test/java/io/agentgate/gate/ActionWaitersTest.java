@@ -57,6 +57,6 @@ class ActionWaitersTest {
 
     private static ActionView view(UUID id) {
         return new ActionView(id, "agent", "book_meeting", ActionStatus.APPROVED, List.of(), Instant.EPOCH,
-                Instant.EPOCH, Instant.EPOCH, "alice@example.com", null);
+                Instant.EPOCH, Instant.EPOCH, "alice@example.com", null, null, null);
     }
 }
