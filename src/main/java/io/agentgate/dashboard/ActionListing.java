@@ -93,21 +93,34 @@ public final class ActionListing {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
         }
 
-        /** The cursor in a URL, or empty when it is absent or not one of ours (then the list starts at the top). */
+        /**
+         * The cursor in a URL: empty when there is none (the first page); anything else that is not a cursor of ours
+         * (damaged, made up, or outside the dates any row can have) is refused, never silently read as the first page.
+         */
         static Optional<Cursor> decode(String value) {
-            if (value == null || value.isBlank() || value.length() > 200) {
+            if (value == null || value.isBlank()) {
                 return Optional.empty();
             }
+            if (value.length() > 200) {
+                throw new BadCursor();
+            }
             try {
-                String[] p = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.US_ASCII).split("\\.");
-                Instant key = Instant.ofEpochSecond(Long.parseLong(p[0]), Long.parseLong(p[1]));
-                if (key.isBefore(EARLIEST) || key.isAfter(LATEST)) {
-                    // no row sorts out there, and the database may not hold such a timestamp
-                    return Optional.empty();
+                String[] p = new String(Base64.getUrlDecoder().decode(value.strip()), StandardCharsets.US_ASCII)
+                        .split("\\.", -1);
+                if (p.length != 3) {
+                    throw new BadCursor();
                 }
-                return Optional.of(new Cursor(key, UUID.fromString(p[2])));
-            } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException | java.time.DateTimeException e) {
-                return Optional.empty();
+                long seconds = Long.parseLong(p[0]);
+                long nanos = Long.parseLong(p[1]);
+                if (seconds < EARLIEST.getEpochSecond() || seconds > LATEST.getEpochSecond() || nanos < 0
+                        || nanos > 999_999_999) {
+                    // no row sorts out there, and the database may not hold such a timestamp
+                    throw new BadCursor();
+                }
+                return Optional.of(new Cursor(Instant.ofEpochSecond(seconds, nanos), UUID.fromString(p[2])));
+            } catch (IllegalArgumentException e) {
+                // bad base64, a number that is not one, or an id that is not a UUID
+                throw new BadCursor();
             }
         }
     }

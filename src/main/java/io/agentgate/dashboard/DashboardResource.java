@@ -2,8 +2,9 @@ package io.agentgate.dashboard;
 
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.agent.AgentService;
-import io.agentgate.common.SecurePage;
+import io.agentgate.common.DomainException;
 import io.agentgate.common.NotFound;
+import io.agentgate.common.SecurePage;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.policy.Severity;
 import io.quarkus.qute.CheckedTemplate;
@@ -244,7 +245,7 @@ public class DashboardResource {
             Account created = accounts.create(email, password, roles, groupList, frames.viewer().email());
             return page(201, Pages.users(frames.frame("/dashboard/users"), users(accounts), "Created " + created.email
                     + " (" + created.roles.replace(",", ", ") + ").", false, null));
-        } catch (io.agentgate.common.DomainException e) {
+        } catch (DomainException e) {
             return page(e.status(), Pages.users(frames.frame("/dashboard/users"), users(accounts), e.getMessage(), true,
                     email));
         }
@@ -274,9 +275,10 @@ public class DashboardResource {
         return live.stream();
     }
 
+    /** A refusal of the domain (no such action, a bad page link, ...) as a readable page with its status. */
     @ServerExceptionMapper
-    public Response notFound(NotFound e) {
-        return page(404, Pages.problem(frames.frame(null), 404, "Not found", e.getMessage()));
+    public Response refused(DomainException e) {
+        return page(e.status(), Pages.problem(frames.frame(null), e.status(), e.title(), e.getMessage()));
     }
 
     @ServerExceptionMapper
