@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -27,9 +26,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
-    /** quarkus.http.auth.form.post-location and error-page (see application.properties). */
-    private static final String LOGIN_POST = "/j_security_check";
-    private static final String LOGIN_ERROR_PAGE = "/?error=login";
 
     @ServerExceptionMapper
     public Response domain(DomainException e) {
@@ -82,11 +78,8 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
-    public Response unauthorized(RuntimeException e, HttpServerRequest request) {
-        if (e instanceof AuthenticationFailedException && LOGIN_POST.equals(request.path())) {
-            // a failed dashboard login (form authentication runs lazily, so its failure lands here): back to the form
-            return Response.status(302).location(java.net.URI.create(LOGIN_ERROR_PAGE)).build();
-        }
+    public Response unauthorized(RuntimeException e) {
+        // (a failed dashboard login never gets here: dashboard/FailedLogins answers it with the login form)
         return Response.fromResponse(Problem.of(401, "unauthorized", "Unauthorized",
                 "Missing or invalid bearer token").toResponse())
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
