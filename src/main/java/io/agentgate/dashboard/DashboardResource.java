@@ -13,7 +13,6 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
-import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -69,6 +68,9 @@ public class DashboardResource {
     LiveUpdates live;
 
     @Inject
+    ProblemPages problems;
+
+    @Inject
     SecurityIdentity identity;
 
     @Inject
@@ -76,10 +78,6 @@ public class DashboardResource {
 
     /** An agent as the agents page shows it. */
     public record AgentCard(AgentProfile agent, DashboardQueries.AgentActivity activity) {
-    }
-
-    /** A dashboard account as the users page shows it. */
-    public record UserRow(String email, List<String> roles, List<String> groups, java.time.Instant createdAt) {
     }
 
     /** The filter form's choices and the current values. */
@@ -105,10 +103,6 @@ public class DashboardResource {
 
         static native TemplateInstance agent(Frame frame, AgentCard card, List<ActionListing.Row> recent);
 
-        static native TemplateInstance users(Frame frame, List<UserRow> users, String message, boolean failed,
-                String email);
-
-        static native TemplateInstance problem(Frame frame, int status, String title, String detail);
     }
 
     @GET
@@ -157,7 +151,7 @@ public class DashboardResource {
     public Response decide(@PathParam("id") UUID id, @RestForm String decision, @RestForm String comment,
             @RestForm(CsrfTokens.FIELD) String csrf) {
         if (!frames.csrfValid(csrf)) {
-            return csrfRefused();
+            return problems.csrfRefused();
         }
         ActionStatus wanted = parseStatus(decision).orElse(null);
         DashboardDecisions.Outcome outcome = decisions.decide(id, frames.viewer(), wanted, comment);
@@ -168,7 +162,7 @@ public class DashboardResource {
         }
         Optional<DashboardQueries.ActionRecord> record = queries.action(id);
         if (record.isEmpty()) {
-            return page(404, Pages.problem(frames.frame(null), 404, "No such action", "There is no action " + id + "."));
+            return problems.page(404, "No such action", "There is no action " + id + ".");
         }
         return page(outcome.status(), Pages.action(frames.frame(null), record.get(),
                 decisions.controls(record.get(), frames.viewer()), outcome));
@@ -221,43 +215,13 @@ public class DashboardResource {
                 queries.recentActions(name, 20));
     }
 
-    @GET
-    @Path("users")
-    @RolesAllowed(Viewer.ADMIN)
-    @Operation(summary = "Dashboard accounts (admin)")
-    public TemplateInstance users() {
-        return Pages.users(frames.frame("/dashboard/users"), users(accounts), null, false, null);
-    }
-
-    @POST
-    @Path("users")
-    @RolesAllowed(Viewer.ADMIN)
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Operation(summary = "Create a dashboard account (admin); CSRF token required")
-    public Response createUser(@RestForm String email, @RestForm String password, @RestForm List<String> roles,
-            @RestForm String groups, @RestForm(CsrfTokens.FIELD) String csrf) {
-        if (!frames.csrfValid(csrf)) {
-            return csrfRefused();
-        }
-        try {
-            List<String> groupList = groups == null ? List.of()
-                    : java.util.Arrays.stream(groups.split("[,\\s]+")).filter(g -> !g.isBlank()).toList();
-            Account created = accounts.create(email, password, roles, groupList, frames.viewer().email());
-            return page(201, Pages.users(frames.frame("/dashboard/users"), users(accounts), "Created " + created.email
-                    + " (" + created.roles.replace(",", ", ") + ").", false, null));
-        } catch (DomainException e) {
-            return page(e.status(), Pages.users(frames.frame("/dashboard/users"), users(accounts), e.getMessage(), true,
-                    email));
-        }
-    }
-
     @POST
     @Path("logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "Log out: ends the account's sessions on the server and clears the cookies")
     public Response logout(@RestForm(CsrfTokens.FIELD) String csrf) {
         if (!frames.csrfValid(csrf)) {
-            return csrfRefused();
+            return problems.csrfRefused();
         }
         // a copy of the cookie saved before logout must not open the dashboard again, here or on another instance
         accounts.endSessions(identity.getPrincipal().getName());
@@ -275,31 +239,18 @@ public class DashboardResource {
         return live.stream();
     }
 
-    /** A refusal of the domain (no such action, a bad page link, ...) as a readable page with its status. */
     @ServerExceptionMapper
     public Response refused(DomainException e) {
-        return page(e.status(), Pages.problem(frames.frame(null), e.status(), e.title(), e.getMessage()));
+        return problems.refused(e);
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return page(403, Pages.problem(frames.frame(null), 403, "Not for your role",
-                "This page is for admins. You are logged in as " + frames.viewer().email() + " ("
-                        + frames.viewer().roleName() + ")."));
-    }
-
-    private Response csrfRefused() {
-        return page(403, Pages.problem(frames.frame(null), 403, "Form expired",
-                "The form was sent without its security token (or with another session's), so nothing was changed. "
-                        + "Go back, reload the page and try again."));
+        return problems.forbidden(e);
     }
 
     private static Response page(int status, TemplateInstance page) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(page.render()).build();
-    }
-
-    private static List<UserRow> users(AccountService accounts) {
-        return accounts.list().stream().map(a -> new UserRow(a.email, a.roleList(), a.groupList(), a.createdAt)).toList();
+        return ProblemPages.html(status, page);
     }
 
     private static Optional<ActionStatus> parseStatus(String value) {
