@@ -5,6 +5,7 @@ import io.agentgate.agent.AgentService;
 import io.agentgate.common.DomainException;
 import io.agentgate.common.NotFound;
 import io.agentgate.common.SecurePage;
+import io.agentgate.gate.ActionReads;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.policy.Severity;
 import io.quarkus.qute.CheckedTemplate;
@@ -101,7 +102,7 @@ public class DashboardResource {
 
         static native TemplateInstance agents(Frame frame, List<AgentCard> cards);
 
-        static native TemplateInstance agent(Frame frame, AgentCard card, List<ActionListing.Row> recent);
+        static native TemplateInstance agent(Frame frame, AgentCard card, List<ActionReads.Row> recent);
 
     }
 
