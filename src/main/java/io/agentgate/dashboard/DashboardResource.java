@@ -5,6 +5,8 @@ import io.agentgate.agent.AgentService;
 import io.agentgate.common.DomainException;
 import io.agentgate.common.NotFound;
 import io.agentgate.common.SecurePage;
+import io.agentgate.approval.Quorum;
+import io.agentgate.gate.ActionNotPending;
 import io.agentgate.gate.ActionReads;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.policy.Severity;
@@ -24,6 +26,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +39,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 /**
  * The reviewer dashboard's pages. Every path needs a session (quarkus.http.auth.permission.dashboard); deciding needs
@@ -136,10 +140,10 @@ public class DashboardResource {
     public TemplateInstance action(@PathParam("id") UUID id, @RestQuery String done) {
         DashboardQueries.ActionRecord record = queries.action(id).orElseThrow(() -> new NotFound("No action " + id));
         DashboardDecisions.Outcome outcome = done == null ? null : switch (done) {
-            case "decided" -> new DashboardDecisions.Outcome(200, "Your vote decided it: the action is now "
+            case "decided" -> new DashboardDecisions.Outcome("Your vote decided it: the action is now "
                     + record.row().status() + ".", true);
-            case "voted" -> new DashboardDecisions.Outcome(200, "Your approval is recorded: " + record.approvals()
-                    + " of " + record.requiredApprovals() + " approvals so far.", false);
+            case "voted" -> new DashboardDecisions.Outcome("Your approval is recorded: " + record.approvals() + " of "
+                    + record.requiredApprovals() + " approvals so far.", true);
             default -> null;
         };
         return Pages.action(frames.frame(null), record, decisions.controls(record, frames.viewer()), outcome);
@@ -154,19 +158,10 @@ public class DashboardResource {
         if (!frames.csrfValid(csrf)) {
             return problems.csrfRefused();
         }
-        ActionStatus wanted = parseStatus(decision).orElse(null);
-        DashboardDecisions.Outcome outcome = decisions.decide(id, frames.viewer(), wanted, comment);
-        if (outcome.ok()) {
-            // post/redirect/get: a reload does not post again
-            return Response.seeOther(URI.create("/dashboard/actions/" + id + "?done="
-                    + (outcome.decided() ? "decided" : "voted"))).build();
-        }
-        Optional<DashboardQueries.ActionRecord> record = queries.action(id);
-        if (record.isEmpty()) {
-            return problems.page(404, "No such action", "There is no action " + id + ".");
-        }
-        return page(outcome.status(), Pages.action(frames.frame(null), record.get(),
-                decisions.controls(record.get(), frames.viewer()), outcome));
+        Quorum.Tally tally = decisions.decide(id, frames.viewer(), parseStatus(decision).orElse(null), comment);
+        // post/redirect/get: a reload does not post again (a vote that cannot count: see refused)
+        return Response.seeOther(URI.create("/dashboard/actions/" + id + "?done="
+                + (tally.decided() ? "decided" : "voted"))).build();
     }
 
     @GET
@@ -240,8 +235,23 @@ public class DashboardResource {
         return live.stream();
     }
 
+    /**
+     * A refusal of the domain as a readable page with its status: a vote that cannot count is shown on the action's
+     * page (who decided first, why this person may not vote, ...), anything else on the problem page.
+     */
     @ServerExceptionMapper
-    public Response refused(DomainException e) {
+    public Response refused(DomainException e, SimpleResourceInfo method, UriInfo uri) {
+        if ("decide".equals(method.getMethodName())) {
+            Optional<DashboardQueries.ActionRecord> record = parseId(uri.getPathParameters().getFirst("id"))
+                    .flatMap(queries::action);
+            if (record.isPresent()) {
+                String message = ProblemPages.words(e) + (e instanceof ActionNotPending ? ". Your vote was not counted."
+                        : "");
+                return page(e.status(), Pages.action(frames.frame(null), record.get(),
+                        decisions.controls(record.get(), frames.viewer()), new DashboardDecisions.Outcome(message,
+                                false)));
+            }
+        }
         return problems.refused(e);
     }
 
@@ -261,6 +271,14 @@ public class DashboardResource {
         try {
             return Optional.of(ActionStatus.valueOf(value.strip().toUpperCase()));
         } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<UUID> parseId(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException | NullPointerException e) {
             return Optional.empty();
         }
     }

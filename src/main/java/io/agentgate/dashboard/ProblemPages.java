@@ -1,6 +1,8 @@
 package io.agentgate.dashboard;
 
 import io.agentgate.common.DomainException;
+import io.agentgate.common.InvalidRequest;
+import io.agentgate.common.Problem;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.ForbiddenException;
@@ -26,7 +28,16 @@ public class ProblemPages {
 
     /** A refusal of the domain (no such action, a bad page link, a vote that cannot count, ...). */
     public Response refused(DomainException e) {
-        return page(e.status(), e.title(), e.getMessage());
+        return page(e.status(), e.title(), words(e));
+    }
+
+    /** The refusal in words for a page: a field error reads as a sentence ("The comment has at most ..."). */
+    public static String words(DomainException e) {
+        if (e instanceof InvalidRequest invalid && invalid.errors().size() == 1) {
+            Problem.FieldError error = invalid.errors().get(0);
+            return "The " + error.field() + " " + error.message() + ".";
+        }
+        return e.getMessage();
     }
 
     /** A page or form for another role. */
