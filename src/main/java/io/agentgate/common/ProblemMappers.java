@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -14,6 +16,9 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.time.temporal.Temporal;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +73,7 @@ public class ProblemMappers {
                 ? "cannot read '" + ife.getValue() + "' as " + describe(ife.getTargetType())
                 : e instanceof MismatchedInputException mie && mie.getTargetType() != null
                         ? "must be " + describe(mie.getTargetType())
-                        : e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException
+                        : e instanceof UnrecognizedPropertyException
                                 ? "is not a known field"
                                 : "has a value that cannot be read here";
         if (field.isEmpty()) {
@@ -160,10 +165,10 @@ public class ProblemMappers {
     /** A Java type in JSON words. */
     private static String describe(Class<?> type) {
         if (type.isEnum()) {
-            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+            return "one of " + Arrays.toString(type.getEnumConstants());
         }
         if (CharSequence.class.isAssignableFrom(type) || type == Character.class || type == char.class
-                || java.util.UUID.class == type) {
+                || UUID.class == type) {
             return "a string";
         }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
@@ -172,11 +177,11 @@ public class ProblemMappers {
         if (type == Boolean.class || type == boolean.class) {
             return "true or false";
         }
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()
-                || com.fasterxml.jackson.databind.node.ArrayNode.class.isAssignableFrom(type)) {
+        if (Collection.class.isAssignableFrom(type) || type.isArray()
+                || ArrayNode.class.isAssignableFrom(type)) {
             return "an array";
         }
-        if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+        if (Temporal.class.isAssignableFrom(type)) {
             return "an ISO-8601 time";
         }
         return "an object";

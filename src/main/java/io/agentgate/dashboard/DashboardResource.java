@@ -2,10 +2,10 @@ package io.agentgate.dashboard;
 
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.agent.AgentService;
+import io.agentgate.approval.Quorum;
 import io.agentgate.common.DomainException;
 import io.agentgate.common.NotFound;
 import io.agentgate.common.SecurePage;
-import io.agentgate.approval.Quorum;
 import io.agentgate.gate.ActionNotPending;
 import io.agentgate.gate.ActionReads;
 import io.agentgate.gate.ActionStatus;
@@ -13,9 +13,10 @@ import io.agentgate.policy.Severity;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.ForbiddenException;
-import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
 import io.smallrye.mutiny.Multi;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -29,6 +30,7 @@ import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,7 +81,7 @@ public class DashboardResource {
     SecurityIdentity identity;
 
     @Inject
-    io.vertx.ext.web.RoutingContext rc;
+    RoutingContext rc;
 
     /** An agent as the agents page shows it. */
     public record AgentCard(AgentProfile agent, DashboardQueries.AgentActivity activity) {
@@ -194,7 +196,7 @@ public class DashboardResource {
     public TemplateInstance agents() {
         Map<String, DashboardQueries.AgentActivity> activity = queries.agentActivity();
         List<AgentCard> cards = agents.list().stream().map(a -> a.profile())
-                .sorted(java.util.Comparator.comparing((AgentProfile p) -> p.riskLevel()).reversed()
+                .sorted(Comparator.comparing((AgentProfile p) -> p.riskLevel()).reversed()
                         .thenComparing(AgentProfile::name))
                 .map(p -> new AgentCard(p, activity.getOrDefault(p.name(), new DashboardQueries.AgentActivity(0, 0, 0))))
                 .toList();

@@ -11,6 +11,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.UUID;
 
 /**
  * Runs before the password check of quarkus-security-jpa: refuses a locked account without checking its password,
@@ -22,7 +23,7 @@ import jakarta.inject.Inject;
 public class ThrottledLogins implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
 
     /** A bcrypt hash (cost 12, like the accounts') of a random password nobody knows. */
-    private static final String DUMMY_HASH = BcryptUtil.bcryptHash(java.util.UUID.randomUUID().toString(), 12);
+    private static final String DUMMY_HASH = BcryptUtil.bcryptHash(UUID.randomUUID().toString(), 12);
 
     @Inject
     LoginThrottle throttle;
