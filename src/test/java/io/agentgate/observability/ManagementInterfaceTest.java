@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.agentgate.Api;
+import io.agentgate.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -31,8 +32,9 @@ class ManagementInterfaceTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.management.enabled", "true", "quarkus.management.test-port", Integer.toString(PORT),
-                    "quarkus.management.host", "localhost");
+            // a database of its own, as every test profile has (the shared one belongs to the default profile)
+            return TestDatabase.own("management", "quarkus.management.enabled", "true",
+                    "quarkus.management.test-port", Integer.toString(PORT), "quarkus.management.host", "localhost");
         }
 
         private static int freePort() {
