@@ -116,7 +116,16 @@ check("non_idempotent" not in nginx, "nginx may re-send a POST to the other repl
 prometheus = yaml.safe_load((DOCKER / "prometheus/prometheus.yml").read_text())
 targets = [t for job in prometheus["scrape_configs"] if job["job_name"] == "agentgate"
            for c in job["static_configs"] for t in c["targets"]]
-check(sorted(targets) == sorted(f"{a}:8080" for a in APPS), f"prometheus scrapes {targets}, not every replica")
+# with the management interface built in (MANAGEMENT=true), /q/metrics is on port 9000 only
+management = str(services.get("app1", {}).get("build", {}).get("args", {}).get("MANAGEMENT", "false")).lower()
+check(management in ("true", "false"), f"build arg MANAGEMENT is {management!r}, not true or false")
+metrics_port = "9000" if management == "true" else "8080"
+check(sorted(targets) == sorted(f"{a}:{metrics_port}" for a in APPS),
+      f"prometheus scrapes {targets}, not every replica on port {metrics_port} (MANAGEMENT={management})")
+for name in (*APPS, "proxy"):
+    probe = " ".join(map(str, services.get(name, {}).get("healthcheck", {}).get("test", [])))
+    check("/q/" not in probe or "health-port" in probe,
+          f"{name}'s healthcheck asks /q/ on a fixed port: it breaks with MANAGEMENT=true")
 check(services.get("grafana", {}).get("depends_on", {}).get("prometheus", {}).get("condition") == "service_healthy",
       "grafana does not wait for a healthy prometheus")
 for name, service in services.items():

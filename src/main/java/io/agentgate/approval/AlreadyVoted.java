@@ -9,9 +9,8 @@ public class AlreadyVoted extends Conflict {
 
     private final transient Vote earlier;
 
-    AlreadyVoted(Vote earlier) {
-        super("already-voted", "Already voted", earlier.approver + " already voted " + earlier.decision + " on action "
-                + earlier.actionId + " at " + earlier.votedAt + " (" + earlier.channel + ")", state(earlier));
+    AlreadyVoted(Vote earlier, String detail) {
+        super("already-voted", "Already voted", detail, state(earlier));
         this.earlier = earlier;
     }
 

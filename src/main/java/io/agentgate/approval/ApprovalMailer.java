@@ -178,7 +178,7 @@ public class ApprovalMailer {
         ApprovalSummary summary = links.summary(detail);
         String approve = url(detail.id(), mail.recipient, Intent.APPROVE, detail);
         String reject = url(detail.id(), mail.recipient, Intent.REJECT, detail);
-        String dashboard = config.baseUrl().replaceAll("/+$", "") + "/dashboard/actions/" + detail.id();
+        String dashboard = AgentGateConfig.external(config, "/dashboard/actions/" + detail.id());
         Mails.request(new ApprovalMail(summary, mail.recipient, approve, reject, dashboard))
                 .to(mail.recipient)
                 .subject("Approval needed: " + summary.action() + " by " + summary.agent() + " (" + summary.quorum() + ")")
@@ -188,7 +188,7 @@ public class ApprovalMailer {
     /** A fresh signed link; links are never stored, only the nonce of one that was used. */
     private String url(UUID actionId, String approver, Intent intent, ActionDetail detail) {
         String token = signer.sign(actionId, approver, intent, detail.deadline());
-        return config.baseUrl().replaceAll("/+$", "") + "/approval/" + actionId + "?approver="
-                + URLEncoder.encode(approver, StandardCharsets.UTF_8) + "&token=" + token;
+        return AgentGateConfig.external(config, "/approval/" + actionId + "?approver="
+                + URLEncoder.encode(approver, StandardCharsets.UTF_8) + "&token=" + token);
     }
 }

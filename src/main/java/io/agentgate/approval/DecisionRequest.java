@@ -14,5 +14,5 @@ import jakarta.validation.constraints.Size;
  */
 public record DecisionRequest(@NotNull ActionStatus decision, @Size(max = 320) @Pattern(regexp = SubmitRequest.ONE_LINE,
         message = SubmitRequest.ONE_LINE_MESSAGE) String decidedBy,
-        @Size(max = 2000) String comment, ObjectNode toolArgs) {
+        @Size(max = Vote.MAX_COMMENT) String comment, ObjectNode toolArgs) {
 }

@@ -1,13 +1,19 @@
 package io.agentgate.approval;
 
 import io.agentgate.agent.ApprovalSettings;
+import io.agentgate.common.DomainException;
+import io.agentgate.gate.ActionStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 /**
  * Who may vote on a pending action: the one rule every channel asks (mail link, dashboard, and the mail's recipient
@@ -21,8 +27,59 @@ import java.util.Set;
 @ApplicationScoped
 public class Eligibility {
 
+    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
     @Inject
     ApproverDirectory directory;
+
+    /** Why a person may not cast a vote on a pending action. */
+    public enum Reason {
+        /** Not among the action's approvers (by name, group, or the approver role when it names none). */
+        NOT_APPROVER,
+        /** Approving an action requested on their own behalf (four eyes); rejecting it stays possible. */
+        OWN_REQUEST,
+        /** One vote per approver per action, whatever the channel. */
+        ALREADY_VOTED
+    }
+
+    /** A refusal and the words every channel shows for it (pages, mail link pages, the API's problem detail). */
+    public record Ineligible(Reason reason, String message) {
+
+        /** The refusal as the domain exception a vote throws (its message is the refusal's). */
+        public DomainException exception(UUID actionId, Vote earlier) {
+            return switch (reason) {
+                case NOT_APPROVER -> new NotAnApprover(actionId, message);
+                case OWN_REQUEST -> new SelfApproval(actionId, message);
+                case ALREADY_VOTED -> new AlreadyVoted(earlier, message);
+            };
+        }
+    }
+
+    /**
+     * The one check of who may cast this vote: not an approver, their own request (for an approval), or a vote
+     * already cast ({@code earlier}, null when none), in that order. Empty: the vote may be cast. {@code approvers}
+     * null: the approver list does not apply (an integration's decision with the admin token).
+     */
+    public Optional<Ineligible> refusal(List<String> approvers, String userId, String person, ActionStatus decision,
+            ApprovalReads.VoteRow earlier) {
+        if (approvers != null && !mayVote(approvers, person)) {
+            return Optional.of(new Ineligible(Reason.NOT_APPROVER, "Only this action's approvers decide it: "
+                    + describe(approvers) + ". You are not (or no longer) among them, so your vote cannot count."));
+        }
+        if (decision == ActionStatus.APPROVED && SelfApproval.isOwnRequest(userId, person)) {
+            return Optional.of(new Ineligible(Reason.OWN_REQUEST, "This action was requested on your behalf ("
+                    + userId + "), so someone else has to approve it: no one approves their own request (four eyes). "
+                    + "You may still reject it."));
+        }
+        if (earlier != null) {
+            return Optional.of(new Ineligible(Reason.ALREADY_VOTED, "You already voted "
+                    + (earlier.decision() == ActionStatus.APPROVED ? "approve" : "reject") + " at "
+                    + UTC.format(earlier.votedAt()) + " (" + earlier.channel().toLowerCase(Locale.ROOT)
+                    + "); each approver votes once."));
+        }
+        return Optional.empty();
+    }
 
     public boolean mayVote(List<String> approvers, String person) {
         if (person == null || person.isBlank()) {

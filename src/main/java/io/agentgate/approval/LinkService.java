@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,6 @@ public class LinkService {
 
     /** Audit event type of a link being opened (a GET, which changes nothing else). */
     public static final String LINK_OPENED = "approval.link_opened";
-    static final int MAX_COMMENT = 2000;
 
     private static final Logger LOG = Logger.getLogger(LinkService.class);
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -137,9 +137,11 @@ public class LinkService {
         ApprovalLink link = verified(actionId, approver, token);
         ActionDetail detail = detail(link);
         precheck(link, detail, summary(detail));
-        if (comment != null && comment.length() > MAX_COMMENT) {
-            throw new LinkRefused(Refusal.BAD_COMMENT, "A comment has at most " + MAX_COMMENT + " characters; this one has "
-                    + comment.length() + ". Nothing was decided.", summary(detail));
+        try {
+            Vote.checkComment(comment);
+        } catch (InvalidRequest tooLong) {
+            throw new LinkRefused(Refusal.BAD_COMMENT, "The comment " + tooLong.errors().get(0).message() + ".",
+                    summary(detail));
         }
         Quorum.Tally tally;
         try {
@@ -220,20 +222,18 @@ public class LinkService {
             throw new LinkRefused(Refusal.EXPIRED, "This link expired at " + UTC.format(link.expiry())
                     + ". Nothing was decided.", summary);
         }
-        if (!eligibility.mayVote(detail.approvers(), link.approver())) {
-            throw new LinkRefused(Refusal.NOT_APPROVER, "You are not (or no longer) among this action's approvers. "
-                    + "Nothing was decided.", summary);
-        }
-        if (link.intent().decision() == ActionStatus.APPROVED
-                && SelfApproval.isOwnRequest(detail.userId(), link.approver())) {
-            throw new LinkRefused(Refusal.SELF_APPROVAL, "This action was requested on your behalf (" + detail.userId()
-                    + "), so someone else has to approve it: no one approves their own request (four eyes). You may "
-                    + "still reject it. Nothing was decided.", summary);
-        }
-        if (own.isPresent()) {
-            throw new LinkRefused(Refusal.VOTED, "You already voted " + word(own.get().decision) + " at "
-                    + UTC.format(own.get().votedAt) + " (" + own.get().channel.name().toLowerCase()
-                    + "); each approver votes once. The action is still pending (" + summary.quorum() + ").", summary);
+        Optional<Eligibility.Ineligible> refused = eligibility.refusal(detail.approvers(), detail.userId(),
+                link.approver(), link.intent().decision(), own.map(Vote::row).orElse(null));
+        if (refused.isPresent()) {
+            Eligibility.Ineligible why = refused.get();
+            throw switch (why.reason()) {
+                case NOT_APPROVER -> new LinkRefused(Refusal.NOT_APPROVER, why.message() + " Nothing was decided.",
+                        summary);
+                case OWN_REQUEST -> new LinkRefused(Refusal.SELF_APPROVAL, why.message() + " Nothing was decided.",
+                        summary);
+                case ALREADY_VOTED -> new LinkRefused(Refusal.VOTED, why.message() + " The action is still pending ("
+                        + summary.quorum() + ").", summary);
+            };
         }
     }
 
@@ -245,7 +245,7 @@ public class LinkService {
         } catch (NotFound e) {
             agent = null;
         }
-        Map<String, String> declarative = new java.util.HashMap<>();
+        Map<String, String> declarative = new HashMap<>();
         policies.describe().stream().filter(p -> !p.builtIn()).forEach(p -> declarative.put(p.name(), p.description()));
         return ApprovalSummary.of(detail, agent, quorum.approvals(detail.id()), clock.instant(), json,
                 declarative::get).withToolArgs(edits.shown(detail.id()).orElse(null), json);

@@ -10,7 +10,11 @@ public class NotAnApprover extends DomainException {
     private final UUID actionId;
 
     public NotAnApprover(UUID actionId) {
-        super("This approver is not among the approvers of action " + actionId);
+        this(actionId, "This approver is not among the approvers of action " + actionId);
+    }
+
+    NotAnApprover(UUID actionId, String detail) {
+        super(detail);
         this.actionId = actionId;
     }
 

@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -61,7 +62,7 @@ public class Quorum {
 
     /** The vote an approver cast on an action, if any. */
     @Transactional
-    public java.util.Optional<Vote> voteOf(UUID actionId, String approver) {
+    public Optional<Vote> voteOf(UUID actionId, String approver) {
         return Vote.of(actionId, approver);
     }
 
@@ -112,24 +113,19 @@ public class Quorum {
     /** {@link #cast} on the writer, in its batch transaction; no refusal marks that transaction for rollback. */
     private Tally count(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
             String nonce, String credential, ArgumentEdits.Edit edit) {
-        if (!decision.isPersonsDecision()) {
-            throw new IllegalArgumentException("a vote is APPROVED or REJECTED, not " + decision);
-        }
+        Vote.checkDecision(decision);
+        Vote.checkComment(comment);
         PendingAction action = gate.lockPending(actionId);
-        if (channel != VoteChannel.API && !eligibility.mayVote(action.approvers(), approver)) {
-            throw new NotAnApprover(actionId);
+        // this link's vote, or this approver's on any channel
+        Vote earlier = (nonce == null ? Optional.<Vote>empty() : Vote.byNonce(nonce))
+                .or(() -> Vote.of(actionId, approver)).orElse(null);
+        // the API channel (admin token) is the integration's final word: the approver list does not apply to it
+        Optional<Eligibility.Ineligible> refused = eligibility.refusal(
+                channel == VoteChannel.API ? null : action.approvers(), action.userId(), approver, decision,
+                earlier == null ? null : earlier.row());
+        if (refused.isPresent()) {
+            throw refused.get().exception(actionId, earlier);
         }
-        if (decision == ActionStatus.APPROVED && SelfApproval.isOwnRequest(action.userId(), approver)) {
-            throw new SelfApproval(actionId, approver);
-        }
-        if (nonce != null) {
-            Vote.byNonce(nonce).ifPresent(used -> {
-                throw new AlreadyVoted(used);
-            });
-        }
-        Vote.of(actionId, approver).ifPresent(earlier -> {
-            throw new AlreadyVoted(earlier);
-        });
         // approve with edits: what this approval approves, and whether it changes the arguments in force
         Vote inForce = decision == ActionStatus.APPROVED ? Vote.latestEdit(actionId).orElse(null) : null;
         boolean changes = edit != null

@@ -13,8 +13,8 @@ public class SelfApproval extends DomainException {
 
     private final UUID actionId;
 
-    public SelfApproval(UUID actionId, String approver) {
-        super(approver + " requested action " + actionId + " and cannot approve it: someone else has to (four eyes)");
+    SelfApproval(UUID actionId, String detail) {
+        super(detail);
         this.actionId = actionId;
     }
 

@@ -1,5 +1,6 @@
 package io.agentgate.approval;
 
+import io.agentgate.common.InvalidRequest;
 import io.agentgate.gate.ActionStatus;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -18,6 +19,9 @@ import java.util.UUID;
 @Entity
 @Table(name = "approval_vote")
 public class Vote extends PanacheEntityBase {
+
+    /** The longest comment a vote carries, on every channel (the column's size). */
+    public static final int MAX_COMMENT = 2000;
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -47,6 +51,26 @@ public class Vote extends PanacheEntityBase {
     /** The tool arguments this approval changed them to (approve with edits, compact JSON); null: as they stood. */
     @Column(name = "tool_args")
     public String toolArgs;
+
+    /** A vote approves or rejects; anything else (or nothing) is refused, on every channel. */
+    public static void checkDecision(ActionStatus decision) {
+        if (decision == null || !decision.isPersonsDecision()) {
+            throw new InvalidRequest("decision", "must be APPROVED or REJECTED");
+        }
+    }
+
+    /** A comment fits the column, on every channel; the refusal says by how much it does not. */
+    public static void checkComment(String comment) {
+        if (comment != null && comment.length() > MAX_COMMENT) {
+            throw new InvalidRequest("comment", "has at most " + MAX_COMMENT + " characters; this one has "
+                    + comment.length() + ". Nothing was decided");
+        }
+    }
+
+    /** The vote as the read API and the eligibility check see it. */
+    public ApprovalReads.VoteRow row() {
+        return new ApprovalReads.VoteRow(approver, decision, channel.name(), comment, votedAt);
+    }
 
     static Optional<Vote> of(UUID actionId, String approver) {
         return find("actionId = ?1 and approver = ?2", actionId, approver).firstResultOptional();

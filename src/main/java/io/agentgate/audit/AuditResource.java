@@ -1,8 +1,8 @@
 package io.agentgate.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.agentgate.common.Roles;
 import io.agentgate.common.InvalidRequest;
+import io.agentgate.common.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.BufferedOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -57,7 +58,7 @@ public class AuditResource {
         return out -> write(filter, out);
     }
 
-    private void write(AuditTrail.Filter filter, OutputStream target) throws java.io.IOException {
+    private void write(AuditTrail.Filter filter, OutputStream target) throws IOException {
         OutputStream out = new BufferedOutputStream(target, 64 * 1024);
         long after = 0;
         while (true) {

@@ -1,6 +1,8 @@
 package io.agentgate.audit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.agentgate.common.AgentGateConfig;
+import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
@@ -31,7 +33,7 @@ public class AuditTrail {
     }
 
     /** The outcome of verifying the chain. */
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Verification(boolean valid, long events, Long brokenAtSeq, UUID brokenEventId, String reason,
             Long checkpointSeq) {
     }
@@ -66,7 +68,7 @@ public class AuditTrail {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<AuditEvent> page(Filter filter, long afterSeq, int limit) {
         StringBuilder q = new StringBuilder("seq > :after");
-        var params = io.quarkus.panache.common.Parameters.with("after", afterSeq);
+        var params = Parameters.with("after", afterSeq);
         if (filter.agent() != null) {
             q.append(" and agentName = :agent");
             params = params.and("agent", filter.agent());

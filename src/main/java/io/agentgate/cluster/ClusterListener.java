@@ -20,7 +20,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -47,6 +47,9 @@ public class ClusterListener {
     /** The connection is checked this often: a silently dropped one delivers nothing and throws nothing. */
     private static final long PING_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int RESYNC_CHUNK = 500;
+
+    @Inject
+    Clock clock;
 
     @Inject
     Cluster cluster;
@@ -179,13 +182,13 @@ public class ClusterListener {
         try {
             switch (notice.type()) {
                 case Notice.SUBMITTED -> live.relay(new LiveUpdates.LiveEvent(Notice.SUBMITTED, notice.id(),
-                        notice.agent(), notice.action(), notice.status(), Instant.now()));
+                        notice.agent(), notice.action(), notice.status(), clock.instant()));
                 case Notice.DECIDED -> {
                     if (waiters.isWaitingFor(notice.id())) {
                         waiters.complete(notice.view() != null ? notice.view() : queries.view(notice.id()));
                     }
                     live.relay(new LiveUpdates.LiveEvent(Notice.DECIDED, notice.id(), notice.agent(),
-                            notice.action(), notice.status(), Instant.now()));
+                            notice.action(), notice.status(), clock.instant()));
                 }
                 case Notice.AGENT -> agents.invalidateAll();
                 case Notice.ACCOUNTS -> accounts.invalidate();
@@ -213,7 +216,7 @@ public class ClusterListener {
             agents.invalidateAll();
             accounts.invalidate();
             governance.applyPolicies();
-            live.relay(new LiveUpdates.LiveEvent("resync", null, null, null, null, Instant.now()));
+            live.relay(new LiveUpdates.LiveEvent("resync", null, null, null, null, clock.instant()));
             LOG.infof("cluster: caught up after a reconnect (agent and account caches dropped, policies re-applied)");
         }
         List<UUID> ids = new ArrayList<>(waiters.waitingFor());

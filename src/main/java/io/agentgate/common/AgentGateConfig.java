@@ -14,6 +14,11 @@ public interface AgentGateConfig {
     @WithDefault("http://localhost:8080")
     String baseUrl();
 
+    /** An external URL: {@code path} (starting with '/') under the base URL, whatever slashes the setting ends in. */
+    static String external(AgentGateConfig config, String path) {
+        return config.baseUrl().replaceAll("/+$", "") + path;
+    }
+
     /** Bearer token for the admin API; required in production. */
     Optional<String> adminToken();
 

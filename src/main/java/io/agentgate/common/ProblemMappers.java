@@ -4,10 +4,11 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
@@ -15,6 +16,9 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.time.temporal.Temporal;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +31,6 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
-    /** quarkus.http.auth.form.post-location and error-page (see application.properties). */
-    private static final String LOGIN_POST = "/j_security_check";
-    private static final String LOGIN_ERROR_PAGE = "/?error=login";
 
     @ServerExceptionMapper
     public Response domain(DomainException e) {
@@ -72,7 +73,7 @@ public class ProblemMappers {
                 ? "cannot read '" + ife.getValue() + "' as " + describe(ife.getTargetType())
                 : e instanceof MismatchedInputException mie && mie.getTargetType() != null
                         ? "must be " + describe(mie.getTargetType())
-                        : e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException
+                        : e instanceof UnrecognizedPropertyException
                                 ? "is not a known field"
                                 : "has a value that cannot be read here";
         if (field.isEmpty()) {
@@ -82,11 +83,8 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
-    public Response unauthorized(RuntimeException e, HttpServerRequest request) {
-        if (e instanceof AuthenticationFailedException && LOGIN_POST.equals(request.path())) {
-            // a failed dashboard login (form authentication runs lazily, so its failure lands here): back to the form
-            return Response.status(302).location(java.net.URI.create(LOGIN_ERROR_PAGE)).build();
-        }
+    public Response unauthorized(RuntimeException e) {
+        // (a failed dashboard login never gets here: dashboard/FailedLogins answers it with the login form)
         return Response.fromResponse(Problem.of(401, "unauthorized", "Unauthorized",
                 "Missing or invalid bearer token").toResponse())
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
@@ -167,10 +165,10 @@ public class ProblemMappers {
     /** A Java type in JSON words. */
     private static String describe(Class<?> type) {
         if (type.isEnum()) {
-            return "one of " + java.util.Arrays.toString(type.getEnumConstants());
+            return "one of " + Arrays.toString(type.getEnumConstants());
         }
         if (CharSequence.class.isAssignableFrom(type) || type == Character.class || type == char.class
-                || java.util.UUID.class == type) {
+                || UUID.class == type) {
             return "a string";
         }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
@@ -179,11 +177,11 @@ public class ProblemMappers {
         if (type == Boolean.class || type == boolean.class) {
             return "true or false";
         }
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()
-                || com.fasterxml.jackson.databind.node.ArrayNode.class.isAssignableFrom(type)) {
+        if (Collection.class.isAssignableFrom(type) || type.isArray()
+                || ArrayNode.class.isAssignableFrom(type)) {
             return "an array";
         }
-        if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+        if (Temporal.class.isAssignableFrom(type)) {
             return "an ISO-8601 time";
         }
         return "an object";

@@ -1,6 +1,7 @@
 package io.agentgate.common;
 
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigUtils;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -23,7 +24,7 @@ public class RequiredSecrets {
     /** Runs before every other start-up observer (timers, scheduler, demo data). */
     void check(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) StartupEvent event) {
         List<String> problems = problems(config);
-        List<String> profiles = io.quarkus.runtime.configuration.ConfigUtils.getProfiles();
+        List<String> profiles = ConfigUtils.getProfiles();
         if (!profiles.contains("dev") && !profiles.contains("test") && !profiles.contains("demo")) {
             problems.addAll(demoValues(config));
         }

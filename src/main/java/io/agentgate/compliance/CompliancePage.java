@@ -1,16 +1,17 @@
 package io.agentgate.compliance;
 
+import io.agentgate.common.InvalidRequest;
+import io.agentgate.common.Problem;
+import io.agentgate.common.SecurePage;
 import io.agentgate.dashboard.CsrfTokens;
 import io.agentgate.dashboard.DashboardFrames;
 import io.agentgate.dashboard.DashboardSection;
 import io.agentgate.dashboard.Frame;
-import jakarta.enterprise.context.ApplicationScoped;
-import io.agentgate.common.SecurePage;
-import io.agentgate.common.InvalidRequest;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -155,7 +156,7 @@ public class CompliancePage {
 
     /** The agent page; {@code submitted} is a rejected submission to show again, else the stored record. */
     TemplateInstance agentPage(String agent, ComplianceRequest submitted,
-            List<io.agentgate.common.Problem.FieldError> errors, boolean saved) {
+            List<Problem.FieldError> errors, boolean saved) {
         ComplianceReport report = compliance.report(agent);
         boolean canEdit = identity.hasRole(ADMIN);
         ComplianceRequest shown = submitted != null ? submitted

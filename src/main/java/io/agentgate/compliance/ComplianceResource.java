@@ -1,5 +1,6 @@
 package io.agentgate.compliance;
 
+import io.agentgate.common.NotFound;
 import io.agentgate.common.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -70,7 +71,7 @@ public class ComplianceResource {
     @APIResponse(responseCode = "403", description = "Not the admin token")
     @APIResponse(responseCode = "404", description = "No such agent, or no record stored yet")
     public ComplianceService.StoredRecord record(@PathParam("name") String name) {
-        return compliance.record(name).orElseThrow(() -> new io.agentgate.common.NotFound(
+        return compliance.record(name).orElseThrow(() -> new NotFound(
                 "No compliance record stored for agent '" + name + "'"));
     }
 

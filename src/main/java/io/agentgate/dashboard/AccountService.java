@@ -3,6 +3,7 @@ package io.agentgate.dashboard;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.common.Conflict;
 import io.agentgate.common.InvalidRequest;
+import io.agentgate.common.NotFound;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,10 +12,12 @@ import jakarta.inject.Inject;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -171,7 +174,7 @@ public class AccountService {
 
     /** Whether a session of this account logged in at {@code loginAt} is still valid. */
     @Transactional
-    public boolean sessionValid(String email, java.time.Instant loginAt) {
+    public boolean sessionValid(String email, Instant loginAt) {
         return Account.findByEmail(normalizeQuietly(email))
                 .filter(a -> !a.disabled)
                 .filter(a -> a.sessionsValidAfter == null || loginAt.isAfter(a.sessionsValidAfter))
@@ -180,18 +183,18 @@ public class AccountService {
 
     /** The account of a login attempt, if it exists. */
     @Transactional
-    public java.util.Optional<Account> find(String email) {
+    public Optional<Account> find(String email) {
         return Account.findByEmail(normalizeQuietly(email));
     }
 
     /** Sessions run on the wall clock, like the session cookie's own expiry (not the pinnable service clock). */
-    static java.time.Instant sessionNow() {
-        return java.time.Instant.now();
+    static Instant sessionNow() {
+        return Instant.now();
     }
 
     private Account existing(String email) {
         return Account.findByEmail(normalizeQuietly(email))
-                .orElseThrow(() -> new io.agentgate.common.NotFound("No account " + email));
+                .orElseThrow(() -> new NotFound("No account " + email));
     }
 
     private static String normalizeQuietly(String email) {

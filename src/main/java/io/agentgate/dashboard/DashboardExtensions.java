@@ -2,12 +2,15 @@ package io.agentgate.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.arc.Arc;
 import io.quarkus.qute.TemplateExtension;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
 /**
  * Time and text helpers of the dashboard templates. Times are rendered as UTC (ISO in {@code <time datetime>} and a
@@ -35,7 +38,7 @@ final class DashboardExtensions {
 
     /** How long ago: {@code 3 min ago}. */
     static String ago(Instant t) {
-        return t == null ? "" : human(Duration.between(t, Instant.now())) + " ago";
+        return t == null ? "" : human(Duration.between(t, now())) + " ago";
     }
 
     /** Time left: {@code in 4 min}, or {@code overdue}. */
@@ -43,8 +46,13 @@ final class DashboardExtensions {
         if (t == null) {
             return "";
         }
-        Duration d = Duration.between(Instant.now(), t);
+        Duration d = Duration.between(now(), t);
         return d.isNegative() ? "overdue" : "in " + human(d);
+    }
+
+    /** Now on the service's clock (template extensions are static: the Clock bean is looked up, not injected). */
+    private static Instant now() {
+        return Arc.container().instance(Clock.class).get().instant();
     }
 
     /** {@code 42 s}, {@code 3 min}, {@code 2 h 5 min}, {@code 3 d 4 h}. */
@@ -82,6 +90,6 @@ final class DashboardExtensions {
 
     /** A word in lower case. */
     static String lower(String value) {
-        return value == null ? "" : value.toLowerCase(java.util.Locale.ROOT);
+        return value == null ? "" : value.toLowerCase(Locale.ROOT);
     }
 }

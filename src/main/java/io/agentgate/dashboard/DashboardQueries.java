@@ -1,14 +1,16 @@
 package io.agentgate.dashboard;
 
+import io.agentgate.approval.ApprovalReads;
+import io.agentgate.approval.Eligibility;
+import io.agentgate.audit.AuditReads;
+import io.agentgate.gate.ActionReads;
 import io.agentgate.gate.ActionStatus;
-import io.agentgate.policy.Enforcement;
+import io.agentgate.gate.ViolationReads;
 import io.agentgate.policy.Severity;
 import io.agroal.api.AgroalDataSource;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,12 +22,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
  * The dashboard's read side: lists, the overview's figures, an action's full record and the violation statistics,
- * read with plain SQL over the gate's, approval's and audit's tables (reading only; every change goes through their
- * services). Each method uses one connection and a fixed number of statements.
+ * asked of the read APIs of the features that own the tables ({@link ActionReads} and {@link ViolationReads} of the
+ * gate, {@link ApprovalReads}, {@link AuditReads}); every change goes through their services. Each method uses one
+ * connection and a fixed number of statements.
  */
 @ApplicationScoped
 public class DashboardQueries {
@@ -38,27 +43,14 @@ public class DashboardQueries {
 
     /** The overview: counts and the pending actions closest to their deadline; the median is null without decisions. */
     public record Overview(long pending, long timedOut24h, long violations24h, long decided24h,
-            Duration medianTimeToDecision, int decisionsMeasured, List<ActionListing.Row> closest,
+            Duration medianTimeToDecision, int decisionsMeasured, List<ActionReads.Row> closest,
             Map<Severity, Long> violationsBySeverity24h) {
     }
 
-    /** One vote of the approval timeline. */
-    public record VoteRow(String approver, ActionStatus decision, String channel, String comment, Instant votedAt) {
-    }
-
-    /** One approver mail and its delivery state. */
-    public record MailRow(String recipient, String kind, String status, int attempts, String lastError,
-            Instant createdAt, Instant sentAt, Instant nextAttemptAt) {
-    }
-
-    /** One audit event of the action. */
-    public record AuditRow(long seq, Instant occurredAt, String type, String actor, String details) {
-    }
-
     /** Everything the detail page shows. */
-    public record ActionRecord(ActionListing.Row row, String context, String toolName, String toolArgs,
+    public record ActionRecord(ActionReads.Row row, String context, String toolName, String toolArgs,
             String sessionId, String comment, Instant resultAt, List<String> approvers, int requiredApprovals,
-            List<VoteRow> votes, List<MailRow> mails, List<AuditRow> audit) {
+            List<ApprovalReads.VoteRow> votes, List<ApprovalReads.MailRow> mails, List<AuditReads.Row> audit) {
 
         public long approvals() {
             return votes.stream().filter(v -> v.decision() == ActionStatus.APPROVED).count();
@@ -66,26 +58,18 @@ public class DashboardQueries {
 
         /** Who decides, in words: named people and groups, or any approver when the agent names none. */
         public String approversInWords() {
-            return io.agentgate.approval.Eligibility.describe(approvers);
+            return Eligibility.describe(approvers);
         }
     }
 
-    /** A count by some key. */
-    public record Count(String key, long count) {
-    }
-
-    /** A violation as the violations page lists it. */
-    public record RecentViolation(UUID actionId, String agent, String action, String policy, Severity severity,
-            Enforcement enforcement, String reason, Instant createdAt) {
-    }
-
     /** The violations page: totals by policy, severity and agent over a window, per day, and the latest ones. */
-    public record ViolationStats(Instant since, long total, List<Count> byPolicy, List<Count> bySeverity,
-            List<Count> byAgent, List<Count> perDay, List<RecentViolation> recent) {
+    public record ViolationStats(Instant since, long total, List<ViolationReads.Count> byPolicy,
+            List<ViolationReads.Count> bySeverity, List<ViolationReads.Count> byAgent, List<ViolationReads.Count> perDay,
+            List<ViolationReads.Recent> recent) {
 
         /** A day's count as a share of the busiest day, for its bar. */
-        public long percent(Count day) {
-            long max = perDay.stream().mapToLong(Count::count).max().orElse(0);
+        public long percent(ViolationReads.Count day) {
+            long max = perDay.stream().mapToLong(ViolationReads.Count::count).max().orElse(0);
             return max == 0 ? 0 : Math.round(100.0 * day.count() / max);
         }
     }
@@ -102,34 +86,22 @@ public class DashboardQueries {
         Instant now = clock.instant();
         Instant dayAgo = now.minus(Duration.ofHours(24));
         return withConnection(c -> {
-            long pending = count(c, "SELECT COUNT(*) FROM action WHERE status = ?", "PENDING");
-            long timedOut = count(c, "SELECT COUNT(*) FROM action WHERE status = ? AND decided_at >= ?", "TIMED_OUT",
-                    dayAgo);
-            long violations = count(c, "SELECT COUNT(*) FROM violation WHERE created_at >= ?", dayAgo);
-            long decided = count(c, "SELECT COUNT(*) FROM action WHERE decided_at >= ? AND status IN (?, ?)", dayAgo,
-                    "APPROVED", "REJECTED");
+            long pending = ActionReads.count(c, ActionStatus.PENDING);
+            long timedOut = ActionReads.endedSince(c, ActionStatus.TIMED_OUT, dayAgo);
+            long violations = ViolationReads.count(c, dayAgo, null);
+            long decided = ActionReads.decidedByPeopleSince(c, dayAgo);
             // median over the latest 1000 decisions by a person in the last 7 days
-            List<Long> millis = new ArrayList<>();
-            try (PreparedStatement ps = ActionListing.prepare(c, "SELECT created_at, decided_at FROM action "
-                    + "WHERE decided_at >= ? AND status IN (?, ?) ORDER BY decided_at DESC, id DESC FETCH FIRST 1000 ROWS ONLY",
-                    List.of(now.minus(Duration.ofDays(7)), "APPROVED", "REJECTED"));
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    millis.add(Duration.between(ActionListing.instant(rs, 1), ActionListing.instant(rs, 2)).toMillis());
-                }
-            }
-            millis.sort(null);
-            Duration median = millis.isEmpty() ? null
-                    : Duration.ofMillis(millis.size() % 2 == 1 ? millis.get(millis.size() / 2)
-                            : (millis.get(millis.size() / 2 - 1) + millis.get(millis.size() / 2)) / 2);
+            List<Duration> times = new ArrayList<>(ActionReads.timesToDecision(c, now.minus(Duration.ofDays(7)), 1000));
+            times.sort(null);
+            int n = times.size();
+            Duration median = n == 0 ? null
+                    : n % 2 == 1 ? times.get(n / 2) : times.get(n / 2 - 1).plus(times.get(n / 2)).dividedBy(2);
             ActionListing.Page closest = ActionListing.page(c, ListView.PENDING, ActionListing.Filter.NONE, null, 5);
             Map<Severity, Long> bySeverity = new LinkedHashMap<>();
             for (Severity s : List.of(Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW)) {
-                bySeverity.put(s, count(c, "SELECT COUNT(*) FROM violation WHERE severity = ? AND created_at >= ?",
-                        s.name(), dayAgo));
+                bySeverity.put(s, ViolationReads.count(c, s, dayAgo));
             }
-            return new Overview(pending, timedOut, violations, decided, median, millis.size(), closest.rows(),
-                    bySeverity);
+            return new Overview(pending, timedOut, violations, decided, median, n, closest.rows(), bySeverity);
         });
     }
 
@@ -138,73 +110,22 @@ public class DashboardQueries {
         Instant dayAgo = clock.instant().minus(Duration.ofHours(24));
         return withConnection(c -> {
             Map<ListView, Long> counts = new LinkedHashMap<>();
-            counts.put(ListView.PENDING, count(c, "SELECT COUNT(*) FROM action WHERE status = ?", "PENDING"));
-            counts.put(ListView.TIMED_OUT, count(c, "SELECT COUNT(*) FROM action WHERE status = ? AND decided_at >= ?",
-                    "TIMED_OUT", dayAgo));
+            counts.put(ListView.PENDING, ActionReads.count(c, ActionStatus.PENDING));
+            counts.put(ListView.TIMED_OUT, ActionReads.endedSince(c, ActionStatus.TIMED_OUT, dayAgo));
             return counts;
         });
     }
 
     public Optional<ActionRecord> action(UUID id) {
         return withConnection(c -> {
-            ActionListing.Row row;
-            String context;
-            String toolName;
-            String toolArgs;
-            String sessionId;
-            String comment;
-            Instant resultAt;
-            String approvers;
-            int required;
-            try (PreparedStatement ps = ActionListing.prepare(c, "SELECT " + ActionListing.COLUMNS + ", a.context, "
-                    + "a.tool_name, a.tool_args, a.session_id, a.decision_comment, a.result_at, a.approvers, "
-                    + "a.required_approvals FROM action a WHERE a.id = ?", List.of(id));
-                    ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.<ActionRecord>empty();
-                }
-                row = ActionListing.row(rs, List.of());
-                context = rs.getString(10);
-                toolName = rs.getString(11);
-                toolArgs = rs.getString(12);
-                sessionId = rs.getString(13);
-                comment = rs.getString(14);
-                resultAt = ActionListing.instant(rs, 15);
-                approvers = rs.getString(16);
-                required = rs.getInt(17);
+            Optional<ActionReads.Detail> found = ActionReads.detail(c, id);
+            if (found.isEmpty()) {
+                return Optional.<ActionRecord>empty();
             }
-            row = ActionListing.withViolations(c, List.of(row)).get(0);
-            List<VoteRow> votes = new ArrayList<>();
-            try (PreparedStatement ps = ActionListing.prepare(c, "SELECT approver, decision, channel, comment, voted_at "
-                    + "FROM approval_vote WHERE action_id = ? ORDER BY voted_at, id", List.of(id));
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    votes.add(new VoteRow(rs.getString(1), ActionStatus.valueOf(rs.getString(2)), rs.getString(3),
-                            rs.getString(4), ActionListing.instant(rs, 5)));
-                }
-            }
-            List<MailRow> mails = new ArrayList<>();
-            try (PreparedStatement ps = ActionListing.prepare(c, "SELECT recipient, kind, status, attempts, last_error, "
-                    + "created_at, sent_at, next_attempt_at FROM mail_outbox WHERE action_id = ? ORDER BY id",
-                    List.of(id)); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    mails.add(new MailRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-                            rs.getString(5), ActionListing.instant(rs, 6), ActionListing.instant(rs, 7),
-                            ActionListing.instant(rs, 8)));
-                }
-            }
-            List<AuditRow> audit = new ArrayList<>();
-            try (PreparedStatement ps = ActionListing.prepare(c, "SELECT seq, occurred_at, type, actor, details "
-                    + "FROM audit_event WHERE action_id = ? ORDER BY seq, id", List.of(id));
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    audit.add(new AuditRow(rs.getLong(1), ActionListing.instant(rs, 2), rs.getString(3),
-                            rs.getString(4), rs.getString(5)));
-                }
-            }
-            return Optional.of(new ActionRecord(row, context, toolName, toolArgs, sessionId, comment, resultAt,
-                    new io.agentgate.common.StringListConverter().convertToEntityAttribute(approvers), required, votes,
-                    mails, audit));
+            ActionReads.Detail d = found.get();
+            return Optional.of(new ActionRecord(d.row(), d.context(), d.toolName(), d.toolArgs(), d.row().sessionId(),
+                    d.comment(), d.resultAt(), d.approvers(), d.requiredApprovals(), ApprovalReads.votes(c, id),
+                    ApprovalReads.mails(c, id), AuditReads.ofAction(c, id)));
         });
     }
 
@@ -213,50 +134,20 @@ public class DashboardQueries {
         Instant now = clock.instant();
         Instant since = now.minus(Duration.ofDays(days));
         return withConnection(c -> {
-            long total = count(c, "SELECT COUNT(*) FROM violation WHERE created_at >= ?", since);
-            List<Count> byPolicy = counts(c, "SELECT policy, COUNT(*) FROM violation WHERE created_at >= ? "
-                    + "GROUP BY policy ORDER BY COUNT(*) DESC, policy", since);
-            List<Count> bySeverity = counts(c, "SELECT severity, COUNT(*) FROM violation WHERE created_at >= ? "
-                    + "GROUP BY severity ORDER BY COUNT(*) DESC, severity", since);
-            List<Count> byAgent = counts(c, "SELECT agent_name, COUNT(*) FROM violation WHERE created_at >= ? "
-                    + "GROUP BY agent_name ORDER BY COUNT(*) DESC, agent_name", since);
-            List<Count> perDay = new ArrayList<>();
+            List<ViolationReads.Count> perDay = new ArrayList<>();
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-            int chartDays = Math.min(days, 14);
-            for (int i = chartDays - 1; i >= 0; i--) {
+            for (int i = Math.min(days, 14) - 1; i >= 0; i--) {
                 LocalDate day = today.minusDays(i);
                 Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-                perDay.add(new Count(day.toString(), count(c, "SELECT COUNT(*) FROM violation WHERE created_at >= ? "
-                        + "AND created_at < ?", from, from.plus(Duration.ofDays(1)))));
+                perDay.add(new ViolationReads.Count(day.toString(),
+                        ViolationReads.count(c, from, from.plus(Duration.ofDays(1)))));
             }
-            List<Object> params = new ArrayList<>();
-            StringBuilder sql = new StringBuilder("SELECT v.action_id, v.agent_name, a.action, v.policy, v.severity, "
-                    + "v.enforcement, v.reason, v.created_at FROM violation v JOIN action a ON a.id = v.action_id "
-                    + "WHERE v.created_at >= ?");
-            params.add(since);
-            if (policy != null && !policy.isBlank()) {
-                sql.append(" AND v.policy = ?");
-                params.add(policy.strip());
-            }
-            if (severity != null) {
-                sql.append(" AND v.severity = ?");
-                params.add(severity.name());
-            }
-            if (agent != null && !agent.isBlank()) {
-                sql.append(" AND v.agent_name = ?");
-                params.add(agent.strip());
-            }
-            sql.append(" ORDER BY v.created_at DESC, v.id DESC FETCH FIRST 50 ROWS ONLY");
-            List<RecentViolation> recent = new ArrayList<>();
-            try (PreparedStatement ps = ActionListing.prepare(c, sql.toString(), params);
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    recent.add(new RecentViolation(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                            rs.getString(4), Severity.valueOf(rs.getString(5)), Enforcement.valueOf(rs.getString(6)),
-                            rs.getString(7), ActionListing.instant(rs, 8)));
-                }
-            }
-            return new ViolationStats(since, total, byPolicy, bySeverity, byAgent, perDay, recent);
+            var latest = new ViolationReads.Latest(blankToNull(policy), severity, blankToNull(agent), 50);
+            return new ViolationStats(since, ViolationReads.count(c, since, null),
+                    ViolationReads.countBy(c, ViolationReads.Group.POLICY, since),
+                    ViolationReads.countBy(c, ViolationReads.Group.SEVERITY, since),
+                    ViolationReads.countBy(c, ViolationReads.Group.AGENT, since), perDay,
+                    ViolationReads.latest(c, since, latest));
         });
     }
 
@@ -264,14 +155,14 @@ public class DashboardQueries {
     public Map<String, AgentActivity> agentActivity() {
         Instant dayAgo = clock.instant().minus(Duration.ofHours(24));
         return withConnection(c -> {
-            Map<String, Long> pending = asMap(counts(c, "SELECT agent_name, COUNT(*) FROM action WHERE status = ? "
-                    + "GROUP BY agent_name", "PENDING"));
-            Map<String, Long> actions = asMap(counts(c, "SELECT agent_name, COUNT(*) FROM action WHERE created_at >= ? "
-                    + "GROUP BY agent_name", dayAgo));
-            Map<String, Long> violations = asMap(counts(c, "SELECT agent_name, COUNT(*) FROM violation "
-                    + "WHERE created_at >= ? GROUP BY agent_name", dayAgo));
+            Map<String, Long> pending = ActionReads.countByAgent(c, ActionStatus.PENDING);
+            Map<String, Long> actions = ActionReads.submittedSinceByAgent(c, dayAgo);
+            Map<String, Long> violations = ViolationReads.countByAgent(c, dayAgo);
+            Set<String> names = new TreeSet<>(pending.keySet());
+            names.addAll(actions.keySet());
+            names.addAll(violations.keySet());
             Map<String, AgentActivity> byAgent = new LinkedHashMap<>();
-            for (String name : union(pending, actions, violations)) {
+            for (String name : names) {
                 byAgent.put(name, new AgentActivity(pending.getOrDefault(name, 0L), actions.getOrDefault(name, 0L),
                         violations.getOrDefault(name, 0L)));
             }
@@ -280,54 +171,18 @@ public class DashboardQueries {
     }
 
     /** The latest actions of one agent, whatever their status. */
-    public List<ActionListing.Row> recentActions(String agent, int limit) {
-        return withConnection(c -> {
-            List<ActionListing.Row> rows = new ArrayList<>();
-            try (PreparedStatement ps = ActionListing.prepare(c, "SELECT " + ActionListing.COLUMNS + " FROM action a "
-                    + "WHERE a.agent_name = ? ORDER BY a.created_at DESC, a.id DESC FETCH FIRST ? ROWS ONLY",
-                    List.of(agent, limit)); ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(ActionListing.row(rs, List.of()));
-                }
-            }
-            return ActionListing.withViolations(c, rows);
-        });
+    public List<ActionReads.Row> recentActions(String agent, int limit) {
+        return withConnection(c -> ActionReads.withViolations(c, ActionReads.listing().agent(agent)
+                .sortedBy(ActionReads.Sort.CREATED_AT, false).limit(limit).read(c)));
     }
 
     /** Names of the policies that ever objected, for the policy filter. */
     public List<String> policyNames() {
-        return withConnection(c -> counts(c, "SELECT DISTINCT policy, 0 FROM violation ORDER BY policy").stream()
-                .map(Count::key).toList());
+        return withConnection(ViolationReads::policyNames);
     }
 
-    private static java.util.Set<String> union(Map<String, Long> a, Map<String, Long> b, Map<String, Long> c) {
-        java.util.Set<String> all = new java.util.TreeSet<>(a.keySet());
-        all.addAll(b.keySet());
-        all.addAll(c.keySet());
-        return all;
-    }
-
-    private static Map<String, Long> asMap(List<Count> counts) {
-        Map<String, Long> map = new LinkedHashMap<>();
-        counts.forEach(k -> map.put(k.key(), k.count()));
-        return map;
-    }
-
-    private static long count(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = ActionListing.prepare(c, sql, List.of(params)); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private static List<Count> counts(Connection c, String sql, Object... params) throws SQLException {
-        List<Count> counts = new ArrayList<>();
-        try (PreparedStatement ps = ActionListing.prepare(c, sql, List.of(params)); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                counts.add(new Count(rs.getString(1), rs.getLong(2)));
-            }
-        }
-        return counts;
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     @FunctionalInterface

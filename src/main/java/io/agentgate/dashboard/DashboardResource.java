@@ -2,17 +2,23 @@ package io.agentgate.dashboard;
 
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.agent.AgentService;
-import io.agentgate.common.SecurePage;
+import io.agentgate.approval.ArgumentEdits;
+import io.agentgate.approval.Quorum;
+import io.agentgate.common.DomainException;
+import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.NotFound;
+import io.agentgate.common.SecurePage;
+import io.agentgate.gate.ActionNotPending;
+import io.agentgate.gate.ActionReads;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.policy.Severity;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.ForbiddenException;
-import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
 import io.smallrye.mutiny.Multi;
-import jakarta.annotation.security.RolesAllowed;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -23,8 +29,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +43,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
 /**
  * The reviewer dashboard's pages. Every path needs a session (quarkus.http.auth.permission.dashboard); deciding needs
@@ -68,20 +77,19 @@ public class DashboardResource {
     LiveUpdates live;
 
     @Inject
-    io.agentgate.approval.ArgumentEdits edits;
+    ArgumentEdits edits;
+
+    @Inject
+    ProblemPages problems;
 
     @Inject
     SecurityIdentity identity;
 
     @Inject
-    io.vertx.ext.web.RoutingContext rc;
+    RoutingContext rc;
 
     /** An agent as the agents page shows it. */
     public record AgentCard(AgentProfile agent, DashboardQueries.AgentActivity activity) {
-    }
-
-    /** A dashboard account as the users page shows it. */
-    public record UserRow(String email, List<String> roles, List<String> groups, java.time.Instant createdAt) {
     }
 
     /** The filter form's choices and the current values. */
@@ -105,12 +113,8 @@ public class DashboardResource {
 
         static native TemplateInstance agents(Frame frame, List<AgentCard> cards);
 
-        static native TemplateInstance agent(Frame frame, AgentCard card, List<ActionListing.Row> recent);
+        static native TemplateInstance agent(Frame frame, AgentCard card, List<ActionReads.Row> recent);
 
-        static native TemplateInstance users(Frame frame, List<UserRow> users, String message, boolean failed,
-                String email);
-
-        static native TemplateInstance problem(Frame frame, int status, String title, String detail);
     }
 
     @GET
@@ -143,10 +147,10 @@ public class DashboardResource {
     public TemplateInstance action(@PathParam("id") UUID id, @RestQuery String done) {
         DashboardQueries.ActionRecord record = queries.action(id).orElseThrow(() -> new NotFound("No action " + id));
         DashboardDecisions.Outcome outcome = done == null ? null : switch (done) {
-            case "decided" -> new DashboardDecisions.Outcome(200, "Your vote decided it: the action is now "
+            case "decided" -> new DashboardDecisions.Outcome("Your vote decided it: the action is now "
                     + record.row().status() + ".", true);
-            case "voted" -> new DashboardDecisions.Outcome(200, "Your approval is recorded: " + record.approvals()
-                    + " of " + record.requiredApprovals() + " approvals so far.", false);
+            case "voted" -> new DashboardDecisions.Outcome("Your approval is recorded: " + record.approvals() + " of "
+                    + record.requiredApprovals() + " approvals so far.", true);
             default -> null;
         };
         return Pages.action(frames.frame(null), record, decisions.controls(record, frames.viewer()), outcome,
@@ -165,21 +169,18 @@ public class DashboardResource {
     public Response decide(@PathParam("id") UUID id, @RestForm String decision, @RestForm String comment,
             @RestForm String toolArgs, @RestForm(CsrfTokens.FIELD) String csrf) {
         if (!frames.csrfValid(csrf)) {
-            return csrfRefused();
+            return problems.csrfRefused();
         }
-        ActionStatus wanted = parseStatus(decision).orElse(null);
-        DashboardDecisions.Outcome outcome = decisions.decide(id, frames.viewer(), wanted, comment, toolArgs);
-        if (outcome.ok()) {
-            // post/redirect/get: a reload does not post again
-            return Response.seeOther(URI.create("/dashboard/actions/" + id + "?done="
-                    + (outcome.decided() ? "decided" : "voted"))).build();
+        Quorum.Tally tally;
+        try {
+            tally = decisions.decide(id, frames.viewer(), parseStatus(decision).orElse(null), comment, toolArgs);
+        } catch (DomainException e) {
+            // on the action's page, the approver's text still in the editor
+            return refusedVote(id, e, toolArgs);
         }
-        Optional<DashboardQueries.ActionRecord> record = queries.action(id);
-        if (record.isEmpty()) {
-            return page(404, Pages.problem(frames.frame(null), 404, "No such action", "There is no action " + id + "."));
-        }
-        return page(outcome.status(), Pages.action(frames.frame(null), record.get(),
-                decisions.controls(record.get(), frames.viewer()), outcome, toolArgs(id, toolArgs)));
+        // post/redirect/get: a reload does not post again
+        return Response.seeOther(URI.create("/dashboard/actions/" + id + "?done="
+                + (tally.decided() ? "decided" : "voted"))).build();
     }
 
     @GET
@@ -212,7 +213,7 @@ public class DashboardResource {
     public TemplateInstance agents() {
         Map<String, DashboardQueries.AgentActivity> activity = queries.agentActivity();
         List<AgentCard> cards = agents.list().stream().map(a -> a.profile())
-                .sorted(java.util.Comparator.comparing((AgentProfile p) -> p.riskLevel()).reversed()
+                .sorted(Comparator.comparing((AgentProfile p) -> p.riskLevel()).reversed()
                         .thenComparing(AgentProfile::name))
                 .map(p -> new AgentCard(p, activity.getOrDefault(p.name(), new DashboardQueries.AgentActivity(0, 0, 0))))
                 .toList();
@@ -229,43 +230,13 @@ public class DashboardResource {
                 queries.recentActions(name, 20));
     }
 
-    @GET
-    @Path("users")
-    @RolesAllowed(Viewer.ADMIN)
-    @Operation(summary = "Dashboard accounts (admin)")
-    public TemplateInstance users() {
-        return Pages.users(frames.frame("/dashboard/users"), users(accounts), null, false, null);
-    }
-
-    @POST
-    @Path("users")
-    @RolesAllowed(Viewer.ADMIN)
-    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Operation(summary = "Create a dashboard account (admin); CSRF token required")
-    public Response createUser(@RestForm String email, @RestForm String password, @RestForm List<String> roles,
-            @RestForm String groups, @RestForm(CsrfTokens.FIELD) String csrf) {
-        if (!frames.csrfValid(csrf)) {
-            return csrfRefused();
-        }
-        try {
-            List<String> groupList = groups == null ? List.of()
-                    : java.util.Arrays.stream(groups.split("[,\\s]+")).filter(g -> !g.isBlank()).toList();
-            Account created = accounts.create(email, password, roles, groupList, frames.viewer().email());
-            return page(201, Pages.users(frames.frame("/dashboard/users"), users(accounts), "Created " + created.email
-                    + " (" + created.roles.replace(",", ", ") + ").", false, null));
-        } catch (io.agentgate.common.DomainException e) {
-            return page(e.status(), Pages.users(frames.frame("/dashboard/users"), users(accounts), e.getMessage(), true,
-                    email));
-        }
-    }
-
     @POST
     @Path("logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "Log out: ends the account's sessions on the server and clears the cookies")
     public Response logout(@RestForm(CsrfTokens.FIELD) String csrf) {
         if (!frames.csrfValid(csrf)) {
-            return csrfRefused();
+            return problems.csrfRefused();
         }
         // a copy of the cookie saved before logout must not open the dashboard again, here or on another instance
         accounts.endSessions(identity.getPrincipal().getName());
@@ -283,30 +254,46 @@ public class DashboardResource {
         return live.stream();
     }
 
+    /**
+     * A refusal of the domain as a readable page with its status: a vote that cannot count is shown on the action's
+     * page (who decided first, why this person may not vote, ...), anything else on the problem page.
+     */
     @ServerExceptionMapper
-    public Response notFound(NotFound e) {
-        return page(404, Pages.problem(frames.frame(null), 404, "Not found", e.getMessage()));
+    public Response refused(DomainException e, SimpleResourceInfo method, UriInfo uri) {
+        if ("decide".equals(method.getMethodName())) {
+            Optional<UUID> id = parseId(uri.getPathParameters().getFirst("id"));
+            if (id.isPresent()) {
+                return refusedVote(id.get(), e, null);
+            }
+        }
+        return problems.refused(e);
+    }
+
+    /** A vote that cannot count, on the action's page: why, and the editor holding {@code sentToolArgs}. */
+    private Response refusedVote(UUID id, DomainException e, String sentToolArgs) {
+        Optional<DashboardQueries.ActionRecord> record = queries.action(id);
+        if (record.isEmpty()) {
+            return problems.refused(e);
+        }
+        String message;
+        if (e instanceof InvalidRequest invalid && invalid.errors().size() == 1
+                && ArgumentEdits.FIELD.equals(invalid.errors().get(0).field())) {
+            message = "The tool arguments " + invalid.errors().get(0).message() + ". Nothing was decided.";
+        } else {
+            message = ProblemPages.words(e) + (e instanceof ActionNotPending ? ". Your vote was not counted." : "");
+        }
+        return page(e.status(), Pages.action(frames.frame(null), record.get(),
+                decisions.controls(record.get(), frames.viewer()), new DashboardDecisions.Outcome(message, false),
+                toolArgs(id, sentToolArgs)));
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return page(403, Pages.problem(frames.frame(null), 403, "Not for your role",
-                "This page is for admins. You are logged in as " + frames.viewer().email() + " ("
-                        + frames.viewer().roleName() + ")."));
-    }
-
-    private Response csrfRefused() {
-        return page(403, Pages.problem(frames.frame(null), 403, "Form expired",
-                "The form was sent without its security token (or with another session's), so nothing was changed. "
-                        + "Go back, reload the page and try again."));
+        return problems.forbidden(e);
     }
 
     private static Response page(int status, TemplateInstance page) {
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE).entity(page.render()).build();
-    }
-
-    private static List<UserRow> users(AccountService accounts) {
-        return accounts.list().stream().map(a -> new UserRow(a.email, a.roleList(), a.groupList(), a.createdAt)).toList();
+        return ProblemPages.html(status, page);
     }
 
     private static Optional<ActionStatus> parseStatus(String value) {
@@ -316,6 +303,14 @@ public class DashboardResource {
         try {
             return Optional.of(ActionStatus.valueOf(value.strip().toUpperCase()));
         } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<UUID> parseId(String id) {
+        try {
+            return Optional.of(UUID.fromString(id));
+        } catch (IllegalArgumentException | NullPointerException e) {
             return Optional.empty();
         }
     }

@@ -1,5 +1,6 @@
 package io.agentgate.dashboard;
 
+import io.agentgate.gate.ActionReads;
 import io.agentgate.gate.ActionStatus;
 import java.util.List;
 import java.util.Optional;
@@ -7,24 +8,24 @@ import java.util.Optional;
 /** The dashboard's action lists: which statuses each shows and in what order. */
 public enum ListView {
     /** Waiting for a decision, the closest deadline first. */
-    PENDING("pending", "Pending", List.of(ActionStatus.PENDING), "deadline", true),
+    PENDING("pending", "Pending", List.of(ActionStatus.PENDING), ActionReads.Sort.DEADLINE, true),
     /** Failed closed at the deadline, the latest first. */
-    TIMED_OUT("timed-out", "Timed out", List.of(ActionStatus.TIMED_OUT), "decided_at", false),
+    TIMED_OUT("timed-out", "Timed out", List.of(ActionStatus.TIMED_OUT), ActionReads.Sort.DECIDED_AT, false),
     /** Decided by a person or withdrawn by the agent, the latest first. */
     RESOLVED("resolved", "Resolved", List.of(ActionStatus.APPROVED, ActionStatus.REJECTED, ActionStatus.CANCELLED),
-            "decided_at", false);
+            ActionReads.Sort.DECIDED_AT, false);
 
     private final String slug;
     private final String title;
     private final List<ActionStatus> statuses;
-    private final String sortColumn;
+    private final ActionReads.Sort sort;
     private final boolean ascending;
 
-    ListView(String slug, String title, List<ActionStatus> statuses, String sortColumn, boolean ascending) {
+    ListView(String slug, String title, List<ActionStatus> statuses, ActionReads.Sort sort, boolean ascending) {
         this.slug = slug;
         this.title = title;
         this.statuses = statuses;
-        this.sortColumn = sortColumn;
+        this.sort = sort;
         this.ascending = ascending;
     }
 
@@ -40,9 +41,9 @@ public enum ListView {
         return statuses;
     }
 
-    /** The column the list is sorted by (then by id); a constant, never user input. */
-    String sortColumn() {
-        return sortColumn;
+    /** What the list is sorted by (then by id). */
+    ActionReads.Sort sort() {
+        return sort;
     }
 
     boolean ascending() {

@@ -12,6 +12,7 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -34,6 +35,9 @@ public class SessionKey {
     static final String NAME = "session-key";
     private static final Logger LOG = Logger.getLogger(SessionKey.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    @Inject
+    Clock clock;
 
     @Inject
     DataSource dataSource;
@@ -80,7 +84,7 @@ public class SessionKey {
         if (stored) {
             try (Connection c = dataSource.getConnection()) {
                 if (read(c).isEmpty()) {
-                    insert(c, key);
+                    insert(c, key, clock.instant());
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot store the session key: " + e.getMessage(), e);
@@ -98,7 +102,7 @@ public class SessionKey {
             RANDOM.nextBytes(bytes);
             String generated = HexFormat.of().formatHex(bytes);
             try {
-                insert(c, generated);
+                insert(c, generated, clock.instant());
                 return generated;
             } catch (SQLException raced) {
                 // another instance inserted its key first: everyone uses that one
@@ -118,11 +122,11 @@ public class SessionKey {
         }
     }
 
-    private static void insert(Connection c, String secret) throws SQLException {
+    private static void insert(Connection c, String secret, Instant at) throws SQLException {
         try (var s = c.prepareStatement("INSERT INTO server_secret (name, secret, created_at) VALUES (?, ?, ?)")) {
             s.setString(1, NAME);
             s.setString(2, secret);
-            s.setTimestamp(3, Timestamp.from(Instant.now()));
+            s.setTimestamp(3, Timestamp.from(at));
             s.executeUpdate();
         }
         if (!c.getAutoCommit()) {

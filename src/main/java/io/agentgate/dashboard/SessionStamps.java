@@ -12,6 +12,7 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
@@ -93,8 +94,8 @@ public class SessionStamps implements IdentityProvider<TrustedAuthenticationRequ
         } catch (NumberFormatException e) {
             return null;
         }
-        byte[] expected = signature(email, at).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] given = value.substring(dot + 1).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] expected = signature(email, at).getBytes(StandardCharsets.US_ASCII);
+        byte[] given = value.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
         return MessageDigest.isEqual(expected, given) ? Instant.ofEpochMilli(at) : null;
     }
 

@@ -1,10 +1,10 @@
 package io.agentgate.gate;
 
 import io.agentgate.agent.AgentProfile;
-import io.agentgate.common.Roles;
 import io.agentgate.common.AgentGateConfig;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.Problem;
+import io.agentgate.common.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -20,6 +20,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -164,7 +165,7 @@ public class ActionResource {
         try {
             return ActionStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequest("status", "must be one of " + java.util.Arrays.toString(ActionStatus.values()));
+            throw new InvalidRequest("status", "must be one of " + Arrays.toString(ActionStatus.values()));
         }
     }
 

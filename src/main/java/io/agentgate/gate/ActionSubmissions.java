@@ -96,7 +96,7 @@ public class ActionSubmissions {
                 .minimumExpectedValue(Duration.ofNanos(500))
                 .maximumExpectedValue(Duration.ofMillis(100))
                 .register(registry);
-        pollPrefix = config.baseUrl().replaceAll("/+$", "") + "/api/v1/actions/";
+        pollPrefix = AgentGateConfig.external(config, "/api/v1/actions/");
         pollSuffix = "?wait=" + config.approval().maxWait().toSeconds();
     }
 

@@ -13,6 +13,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +74,7 @@ public class ActionViolation extends PanacheEntityBase {
             return byAction;
         }
         ActionViolation.<ActionViolation>list("actionId in ?1 order by id", actionIds).forEach(v ->
-                byAction.computeIfAbsent(v.actionId, k -> new java.util.ArrayList<>()).add(v.toViolation()));
+                byAction.computeIfAbsent(v.actionId, k -> new ArrayList<>()).add(v.toViolation()));
         return byAction;
     }
 }

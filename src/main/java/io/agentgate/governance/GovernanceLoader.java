@@ -1,6 +1,5 @@
 package io.agentgate.governance;
 
-import io.agentgate.policy.DeclarativePolicy;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,7 +11,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.agentgate.agent.ApprovalSettings;
 import io.agentgate.agent.RiskLevel;
+import io.agentgate.governance.GovernanceFile.AgentSpec;
+import io.agentgate.governance.GovernanceFile.PolicySpec;
+import io.agentgate.governance.GovernanceFile.UserSpec;
+import io.agentgate.policy.DeclarativePolicy;
 import io.agentgate.policy.PolicyScope;
 import io.agentgate.policy.Severity;
 import io.agentgate.policy.builtin.BuiltinOverride;
@@ -20,9 +24,6 @@ import io.agentgate.policy.builtin.BuiltinPolicy;
 import io.agentgate.policy.expr.CompiledExpression;
 import io.agentgate.policy.expr.ExpressionException;
 import io.agentgate.policy.expr.Expressions;
-import io.agentgate.governance.GovernanceFile.AgentSpec;
-import io.agentgate.governance.GovernanceFile.PolicySpec;
-import io.agentgate.governance.GovernanceFile.UserSpec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -186,7 +187,7 @@ public final class GovernanceLoader {
                 v.require(ap.requiredApprovals() == null || ap.requiredApprovals() >= 1, subject,
                         "'approval.requiredApprovals' must be at least 1");
                 v.require(ap.requiredApprovals() == null || ap.approvers() == null || ap.approvers().isEmpty()
-                        || io.agentgate.agent.ApprovalSettings.namesGroup(ap.approvers())
+                        || ApprovalSettings.namesGroup(ap.approvers())
                         || ap.requiredApprovals() <= ap.approvers().size(), subject,
                         "'approval.requiredApprovals' is more than the number of approvers");
                 v.require(ap.timeoutSeconds() == null || ap.timeoutSeconds() > 0, subject,

@@ -1,7 +1,6 @@
 package io.agentgate.common;
 
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,15 +20,36 @@ import org.junit.jupiter.api.Test;
 class HostileInputTest {
 
     @Test
-    void aCursorOutOfTheDateRangeIsNoServerError() {
+    void aCursorOutOfTheDateRangeIsAReadable400Page() {
         Sessions viewer = Sessions.login(Sessions.VIEWER, Sessions.VIEWER_PASSWORD);
-        String cursor = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ("99999999999999999.0." + UUID.randomUUID()).getBytes(StandardCharsets.US_ASCII));
-        int status = viewer.request().get("/dashboard/pending?after=" + cursor).statusCode();
-        assertTrue(status < 500, "status " + status);
-        String before = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ("-99999999999.0." + UUID.randomUUID()).getBytes(StandardCharsets.US_ASCII));
-        assertTrue(viewer.request().get("/dashboard/resolved?after=" + before).statusCode() < 500);
+        assertBadCursor(viewer, "/dashboard/pending", cursor("99999999999999999.0." + UUID.randomUUID()));
+        assertBadCursor(viewer, "/dashboard/resolved", cursor("-99999999999.0." + UUID.randomUUID()));
+        assertBadCursor(viewer, "/dashboard/timed-out", cursor("1700000000.5000000000." + UUID.randomUUID()));
+    }
+
+    @Test
+    void garbageCursorsAreRefusedNotIgnored() {
+        Sessions viewer = Sessions.login(Sessions.VIEWER, Sessions.VIEWER_PASSWORD);
+        for (String garbage : List.of("!!!", "abc", cursor("1700000000.0"), cursor("1700000000.0.not-a-uuid"),
+                cursor("x.0." + UUID.randomUUID()), cursor("1700000000.0." + UUID.randomUUID() + ".extra"),
+                "A".repeat(300))) {
+            assertBadCursor(viewer, "/dashboard/pending", garbage);
+        }
+        // no cursor, or an empty one, is the first page; a real one is read
+        assertEquals(200, viewer.request().get("/dashboard/pending?after=").statusCode());
+        assertEquals(200, viewer.request().get("/dashboard/resolved?after="
+                + cursor("1700000000.0." + UUID.randomUUID())).statusCode());
+    }
+
+    private static void assertBadCursor(Sessions session, String list, String after) {
+        Response r = session.request().urlEncodingEnabled(true).queryParam("after", after).get(list);
+        assertEquals(400, r.statusCode(), after + ": " + r.asString());
+        assertTrue(r.contentType().startsWith("text/html"), r.contentType());
+        assertTrue(r.asString().contains("This page link is not valid"), r.asString());
+    }
+
+    private static String cursor(String raw) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test

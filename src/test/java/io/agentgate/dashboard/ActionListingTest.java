@@ -3,6 +3,8 @@ package io.agentgate.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentgate.common.Jdbc;
+import io.agentgate.gate.ActionReads;
 import io.agentgate.gate.ActionStatus;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -39,8 +41,8 @@ class ActionListingTest {
         c.close();
     }
 
-    private List<ActionListing.Row> all(ListView view, ActionListing.Filter filter) throws Exception {
-        List<ActionListing.Row> rows = new ArrayList<>();
+    private List<ActionReads.Row> all(ListView view, ActionListing.Filter filter) throws Exception {
+        List<ActionReads.Row> rows = new ArrayList<>();
         String after = null;
         do {
             ActionListing.Page page = ActionListing.page(c, view, filter, after, 50);
@@ -51,7 +53,7 @@ class ActionListingTest {
     }
 
     private long count(String where, Object... params) throws Exception {
-        try (PreparedStatement ps = ActionListing.prepare(c, "SELECT COUNT(*) FROM action a WHERE " + where,
+        try (PreparedStatement ps = Jdbc.prepare(c, "SELECT COUNT(*) FROM action a WHERE " + where,
                 List.of(params)); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -60,11 +62,11 @@ class ActionListingTest {
 
     @Test
     void keysetPagingReturnsEveryPendingActionOnceClosestDeadlineFirst() throws Exception {
-        List<ActionListing.Row> rows = all(ListView.PENDING, ActionListing.Filter.NONE);
+        List<ActionReads.Row> rows = all(ListView.PENDING, ActionListing.Filter.NONE);
         assertEquals(count("status = 'PENDING'"), rows.size());
         Set<UUID> seen = new HashSet<>();
         Instant previous = Instant.MIN;
-        for (ActionListing.Row r : rows) {
+        for (ActionReads.Row r : rows) {
             assertTrue(seen.add(r.id()), "no row twice");
             assertTrue(!r.deadline().isBefore(previous), "deadline order");
             previous = r.deadline();
@@ -75,7 +77,7 @@ class ActionListingTest {
     @Test
     void resolvedIsNewestDecisionFirstAndFiltersNarrowIt() throws Exception {
         ActionListing.Filter filter = new ActionListing.Filter("agent-3", "transaction-limit", null, null);
-        List<ActionListing.Row> rows = all(ListView.RESOLVED, filter);
+        List<ActionReads.Row> rows = all(ListView.RESOLVED, filter);
         long expected = count("agent_name = 'agent-3' AND status IN ('APPROVED', 'REJECTED', 'CANCELLED') AND EXISTS "
                 + "(SELECT 1 FROM violation v WHERE v.action_id = a.id AND v.policy = 'transaction-limit')");
         assertTrue(expected > 0);
@@ -85,7 +87,7 @@ class ActionListingTest {
         }
         assertTrue(rows.stream().allMatch(r -> r.violations().stream().anyMatch(v -> v.policy().equals("transaction-limit"))),
                 "each row comes with its violations");
-        List<ActionListing.Row> rejected = all(ListView.RESOLVED, new ActionListing.Filter(null, null,
+        List<ActionReads.Row> rejected = all(ListView.RESOLVED, new ActionListing.Filter(null, null,
                 ActionStatus.REJECTED, "user-1"));
         assertEquals(count("status = 'REJECTED' AND (LOWER(action) LIKE '%user-1%' OR LOWER(user_id) LIKE '%user-1%' "
                 + "OR LOWER(decided_by) LIKE '%user-1%' OR LOWER(session_id) LIKE '%user-1%')"), rejected.size());
@@ -99,7 +101,7 @@ class ActionListingTest {
         long expected = count("decided_at IS NOT NULL AND status <> 'TIMED_OUT' AND LOWER(session_id) LIKE '%session-12345%'");
         int pages = 0;
         int partialPages = 0;
-        List<ActionListing.Row> found = new ArrayList<>();
+        List<ActionReads.Row> found = new ArrayList<>();
         String after = null;
         do {
             ActionListing.Page page = ActionListing.page(c, ListView.RESOLVED, rare, after, 50);
@@ -116,15 +118,15 @@ class ActionListingTest {
 
     @Test
     void eachListIsAnsweredFromAnIndexInItsOrder() throws Exception {
-        assertPlanUses("SELECT " + ActionListing.COLUMNS + " FROM action a WHERE a.status = 'PENDING' "
+        assertPlanUses("SELECT " + ActionReads.COLUMNS + " FROM action a WHERE a.status = 'PENDING' "
                 + "AND a.deadline >= TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00Z' ORDER BY a.status, a.deadline, a.id FETCH FIRST 51 ROWS ONLY",
                 "ACTION_STATUS_DEADLINE_ID_IX");
-        assertPlanUses("SELECT " + ActionListing.COLUMNS + " FROM action a WHERE a.status = 'TIMED_OUT' "
+        assertPlanUses("SELECT " + ActionReads.COLUMNS + " FROM action a WHERE a.status = 'TIMED_OUT' "
                 + "AND a.decided_at <= TIMESTAMP WITH TIME ZONE '9999-12-31 00:00:00Z' ORDER BY a.status DESC, a.decided_at DESC, a.id DESC FETCH FIRST 51 ROWS ONLY", "ACTION_STATUS_DECIDED_IX");
-        assertPlanUses("SELECT " + ActionListing.COLUMNS + " FROM action a WHERE a.decided_at IS NOT NULL "
+        assertPlanUses("SELECT " + ActionReads.COLUMNS + " FROM action a WHERE a.decided_at IS NOT NULL "
                 + "AND a.status <> 'TIMED_OUT' AND a.decided_at <= TIMESTAMP WITH TIME ZONE '9999-12-31 00:00:00Z' ORDER BY a.decided_at DESC, a.id DESC FETCH FIRST 51 ROWS ONLY",
                 "ACTION_DECIDED_IX");
-        assertPlanUses("SELECT " + ActionListing.COLUMNS + " FROM action a WHERE a.status = 'PENDING' AND "
+        assertPlanUses("SELECT " + ActionReads.COLUMNS + " FROM action a WHERE a.status = 'PENDING' AND "
                 + "a.agent_name = 'agent-3' AND a.deadline >= TIMESTAMP WITH TIME ZONE '1970-01-01 00:00:00Z' ORDER BY a.agent_name, a.status, a.deadline, a.id "
                 + "FETCH FIRST 51 ROWS ONLY", "ACTION_AGENT_STATUS_DEADLINE_IX");
     }

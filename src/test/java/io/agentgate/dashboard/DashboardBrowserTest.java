@@ -103,7 +103,10 @@ class DashboardBrowserTest {
         driver.findElement(By.id("j_username")).sendKeys(Sessions.ALICE);
         driver.findElement(By.id("j_password")).sendKeys("wrong password");
         driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
-        assertTrue(driver.findElement(By.id("login-error")).getText().contains("Wrong email or password"));
+        // the POST, its redirect and the page with the error: wait for it (a loaded machine is slow to navigate)
+        var error = new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(ExpectedConditions.presenceOfElementLocated(By.id("login-error")));
+        assertTrue(error.getText().contains("Wrong email or password"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.agentgate.policy.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +33,7 @@ public class CapabilityPolicy implements BuiltinPolicy {
     /** @param mapping action glob ({@code *}, {@code ?}) to the capability it needs, checked in order */
     public record Settings(CommonSettings common, Map<String, Capability> mapping) {
         public Settings {
-            mapping = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mapping));
+            mapping = Collections.unmodifiableMap(new LinkedHashMap<>(mapping));
         }
 
         public static Settings defaults() {
@@ -76,7 +77,7 @@ public class CapabilityPolicy implements BuiltinPolicy {
         m.put("delete_*", Capability.WRITE_DATA);
         m.put("execute_code", Capability.EXECUTE_CODE);
         m.put("run_*", Capability.EXECUTE_CODE);
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.agentgate.policy.Severity;
 import io.agentgate.policy.Violation;
 import io.agentgate.policy.pii.PiiDetector;
 import io.agentgate.policy.pii.PiiKind;
+import io.agentgate.policy.pii.PiiScanBudgetExceeded;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.EnumSet;
@@ -86,10 +87,10 @@ public class NoPiiExternalPolicy implements BuiltinPolicy {
         try {
             found.addAll(detector.scan(action.context()));
             found.addAll(detector.scan(action.toolArgs()));
-        } catch (io.agentgate.policy.pii.PiiScanBudgetExceeded e) {
+        } catch (PiiScanBudgetExceeded e) {
             // fail closed: what could not be scanned is not sent
             return Optional.of(new Violation(NAME, settings.common().violation(NAME, "").severity(),
-                    io.agentgate.policy.Enforcement.DENY, "Outgoing message could not be checked for PII: "
+                    Enforcement.DENY, "Outgoing message could not be checked for PII: "
                             + e.getMessage() + "; refused (fail closed)"));
         }
         if (found.isEmpty()) {

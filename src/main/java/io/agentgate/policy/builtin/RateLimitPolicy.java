@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -89,7 +90,7 @@ public class RateLimitPolicy implements BuiltinPolicy {
     public record Settings(CommonSettings common, Map<String, Limit> limits) {
         public Settings {
             limits.keySet().forEach(RateLimitPolicy::checkKey);
-            limits = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(limits));
+            limits = Collections.unmodifiableMap(new LinkedHashMap<>(limits));
         }
 
         public static Settings defaults() {
