@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Reading actions: the agent's view, details for approvers, the admin list, and what timers and gauges need. */
@@ -53,6 +54,17 @@ public class ActionQueries {
     public ActionDetail detail(UUID id) {
         Action action = Action.<Action>findByIdOptional(id).orElseThrow(() -> notFound(id));
         return ActionDetail.of(action, ActionViolation.forAction(id));
+    }
+
+    /**
+     * The JSON text of the tool arguments to run for this action: the ones an approver edited when approving,
+     * otherwise the ones the agent submitted; empty when the action has none.
+     */
+    @ActivateRequestContext
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<String> toolArgsToRun(UUID id) {
+        Action action = Action.<Action>findByIdOptional(id).orElseThrow(() -> notFound(id));
+        return Optional.ofNullable(action.toolArgs);
     }
 
     /** Actions newest first, optionally by status and agent name; rows {@code first..first+count-1}. */

@@ -1,0 +1,318 @@
+package io.agentgate.mcp;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentgate.agent.AgentProfile;
+import io.agentgate.common.AgentGateConfig;
+import io.agentgate.common.Roles;
+import io.agentgate.gate.ActionQueries;
+import io.agentgate.gate.ActionStatus;
+import io.agentgate.gate.ActionSubmissions;
+import io.agentgate.gate.ActionView;
+import io.agentgate.gate.GateService;
+import io.agentgate.gate.ResultRequest;
+import io.agentgate.gate.SubmitRequest;
+import io.agentgate.gate.SubmitResponse;
+import io.quarkiverse.mcp.server.ToolManager.ToolArguments;
+import io.quarkiverse.mcp.server.ToolResponse;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The gateway: every {@code tools/call} of an upstream tool is an action of the calling agent, evaluated by the
+ * policy engine like any other. ALLOWED is forwarded and the upstream's result returned unchanged; DENIED is a tool
+ * error naming the violations; PENDING is held ({@link HeldCalls}) and bound to its action, so the approval releases
+ * that call once and an identical retry attaches to it or gets its settled outcome replayed.
+ */
+@ApplicationScoped
+public class Gateway {
+
+    private static final Logger LOG = Logger.getLogger(Gateway.class);
+    private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() {
+    };
+
+    @Inject
+    ActionSubmissions submissions;
+
+    @Inject
+    ActionQueries queries;
+
+    @Inject
+    GateService gate;
+
+    @Inject
+    CallBindings bindings;
+
+    @Inject
+    HeldCalls held;
+
+    @Inject
+    UpstreamRegistry registry;
+
+    @Inject
+    McpSettings settings;
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    ObjectMapper json;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    GatewayMetrics metrics;
+
+    @Inject
+    AgentGateConfig config;
+
+    /** Per binding key, the tail of the calls deciding what to do with it: identical calls decide one at a time. */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> turns = new ConcurrentHashMap<>();
+    /** Approved calls being sent upstream right now, by action id: an identical retry waits for the same outcome. */
+    private final ConcurrentHashMap<UUID, CompletableFuture<JsonNode>> executing = new ConcurrentHashMap<>();
+
+    /** The handler of every gateway tool. */
+    Uni<ToolResponse> call(String server, String tool, String exposed, ToolArguments args) {
+        AgentProfile agent = identity.isAnonymous() ? null : identity.getAttribute(Roles.AGENT_ATTRIBUTE);
+        if (agent == null) {
+            return Uni.createFrom().item(ToolResponse.error("Only an agent (by its API key) may call tools"));
+        }
+        ObjectNode arguments = json.valueToTree(args.args() == null ? Map.of() : args.args());
+        String argsHash = CanonicalJson.sha256(CanonicalJson.write(arguments));
+        String session = args.connection().id();
+        String key = CanonicalJson.sha256(agent.id() + "\n" + session + "\n" + server + "\n" + tool + "\n" + argsHash);
+        GatewayCall call = new GatewayCall(agent, session, server, tool, exposed, arguments, argsHash, key,
+                args.progress());
+        return Uni.createFrom().completionStage(() -> handle(call))
+                .onFailure().recoverWithItem(error -> {
+                    LOG.errorf(error, "mcp: call of %s by %s failed inside the gateway", exposed, agent.name());
+                    return ToolResponse.error("AgentGate could not handle this call: " + Upstream.cause(error));
+                });
+    }
+
+    private CompletionStage<ToolResponse> handle(GatewayCall call) {
+        return inTurn(call.key(), () -> blocking(() -> bindings.find(call.key()))
+                .thenCompose(found -> {
+                    if (found.isPresent() && live(found.get())) {
+                        return CompletableFuture.completedFuture((Supplier<CompletionStage<JsonNode>>)
+                                () -> resume(call, found.get()));
+                    }
+                    UUID expired = found.map(f -> f.binding().actionId).orElse(null);
+                    return submit(call, expired);
+                }))
+                .thenCompose(Supplier::get)
+                .thenApply(result -> ToolResults.response(result, null));
+    }
+
+    /** Whether an identical retry still belongs to this binding (else it becomes a new action). */
+    private boolean live(CallBindings.Found found) {
+        Instant now = clock.instant();
+        CallBinding b = found.binding();
+        return switch (b.state) {
+            case HELD -> !found.action().status().isTerminal()
+                    || found.action().decidedAt().plus(settings.replayWindow()).isAfter(now);
+            case EXECUTING -> b.claimedAt.plus(settings.replayWindow()).plus(settings.upstreamTimeout()).isAfter(now);
+            case SETTLED -> b.settledAt.plus(settings.replayWindow()).isAfter(now);
+        };
+    }
+
+    /** A new action for this call; answers at once (ALLOWED, DENIED) or holds it (PENDING). */
+    private CompletionStage<Supplier<CompletionStage<JsonNode>>> submit(GatewayCall call, UUID expired) {
+        SubmitRequest request = new SubmitRequest(call.exposed(), call.arguments(), call.session(), null,
+                call.exposed(), call.arguments(), null, null, null);
+        return submissions.submit(call.agent(), request).thenCompose(submission -> {
+            SubmitResponse answer = submission.response();
+            return switch (answer.status()) {
+                case ALLOWED -> blocking(() -> {
+                    bindings.decidedAtOnce(call, answer.id(), "ALLOWED", answer.violations(), true);
+                    return () -> forward(call, answer.id(), call.arguments(), false);
+                });
+                case DENIED -> blocking(() -> {
+                    bindings.decidedAtOnce(call, answer.id(), "DENIED", answer.violations(), false);
+                    JsonNode denied = ToolResults.error(Refusals.denied(answer), Refusals.meta(answer.id(), "DENIED"));
+                    bindings.answered(call, answer.id(), Map.of("outcome", "denied"));
+                    return () -> CompletableFuture.completedFuture(denied);
+                });
+                default -> blocking(() -> hold(call, answer.id(), expired));
+            };
+        });
+    }
+
+    /** Binds the pending call; an identical call that won the key first gets it instead, and ours is withdrawn. */
+    private Supplier<CompletionStage<JsonNode>> hold(GatewayCall call, UUID actionId, UUID expired) {
+        try {
+            bindings.hold(call, actionId, expired);
+        } catch (RuntimeException e) {
+            Optional<CallBindings.Found> other = bindings.find(call.key());
+            if (other.isEmpty() || other.get().binding().actionId.equals(actionId)) {
+                throw e;
+            }
+            LOG.infof("mcp: action %s withdrawn: an identical call holds action %s", actionId,
+                    other.get().binding().actionId);
+            gate.cancel(actionId, call.agent()).toCompletableFuture().exceptionally(error -> null).join();
+            return () -> resume(call, other.get());
+        }
+        return () -> await(call, actionId);
+    }
+
+    /** A retry of a bound call: attach while held, wait for the running call, or replay the settled outcome. */
+    private CompletionStage<JsonNode> resume(GatewayCall call, CallBindings.Found found) {
+        CallBinding b = found.binding();
+        return switch (b.state) {
+            case HELD -> found.action().status().isTerminal() ? settle(call, found.action()) : await(call, b.actionId);
+            case EXECUTING -> {
+                CompletableFuture<JsonNode> running = executing.get(b.actionId);
+                yield running != null ? running : CompletableFuture.completedFuture(ToolResults.error(
+                        Refusals.stillRunning(b.actionId), Refusals.meta(b.actionId, "EXECUTING")));
+            }
+            case SETTLED -> blocking(() -> {
+                bindings.answered(call, b.actionId, Map.of("outcome", "replayed", "settledAt", b.settledAt));
+                JsonNode outcome = json.readTree(b.outcome);
+                if (outcome instanceof ObjectNode o) {
+                    ObjectNode meta = o.has("_meta") && o.get("_meta").isObject() ? (ObjectNode) o.get("_meta")
+                            : o.putObject("_meta");
+                    meta.put(Refusals.META + "actionId", b.actionId.toString());
+                    meta.put(Refusals.META + "replayed", true);
+                }
+                return outcome;
+            });
+        };
+    }
+
+    /** Waits (up to the call budget) for the decision of a held call, then settles it or answers "still pending". */
+    private CompletionStage<JsonNode> await(GatewayCall call, UUID actionId) {
+        return held.await(call, actionId).thenCompose(view -> {
+            if (view.status().isTerminal()) {
+                return settle(call, view);
+            }
+            return blocking(() -> {
+                bindings.answered(call, actionId, Map.of("outcome", "pending", "deadline", view.deadline()));
+                return ToolResults.text(Refusals.pending(view), Refusals.pendingMeta(view, config.baseUrl(),
+                        submissions.pollUrl(view.id())));
+            });
+        });
+    }
+
+    /** The decided held call: approved runs (once, whoever claims it), anything else is a tool error. */
+    private CompletionStage<JsonNode> settle(GatewayCall call, ActionView decided) {
+        if (decided.status() == ActionStatus.APPROVED) {
+            // the arguments the approval released: an approver's edit, else the call's own
+            return blocking(() -> bindings.claim(call, decided)
+                    ? Optional.of(queries.toolArgsToRun(decided.id()).map(this::object).orElse(call.arguments()))
+                    : Optional.<ObjectNode>empty())
+                    .thenCompose(toRun -> toRun.isEmpty() ? again(call) : forward(call, decided.id(), toRun.get(),
+                            true));
+        }
+        JsonNode refusal = ToolResults.error(Refusals.refused(decided), Refusals.meta(decided.id(),
+                decided.status().name()));
+        return blocking(() -> bindings.refuse(call, decided, refusal.toString()))
+                .thenCompose(settled -> settled ? CompletableFuture.completedFuture(refusal) : again(call));
+    }
+
+    /** Another request moved the binding on first: follow where it is now. */
+    private CompletionStage<JsonNode> again(GatewayCall call) {
+        return blocking(() -> bindings.find(call.key())).thenCompose(found -> found
+                .<CompletionStage<JsonNode>>map(f -> resume(call, f))
+                .orElseGet(() -> CompletableFuture.completedFuture(ToolResults.error(
+                        "The held call's binding is gone; call again", null))));
+    }
+
+    /** Sends the call upstream and records what came back; an upstream failure is a tool error, recorded too. */
+    private CompletionStage<JsonNode> forward(GatewayCall call, UUID actionId, ObjectNode arguments, boolean bound) {
+        CompletableFuture<JsonNode> outcome = new CompletableFuture<>();
+        if (bound) {
+            executing.put(actionId, outcome);
+        }
+        Optional<Upstream> upstream = registry.upstream(call.server());
+        long started = System.nanoTime();
+        CompletableFuture<JsonNode> sent = upstream.isEmpty()
+                ? CompletableFuture.failedFuture(new IllegalStateException("MCP server '" + call.server()
+                        + "' is no longer registered"))
+                : upstream.get().call(call.tool(), json.convertValue(arguments, ARGUMENTS))
+                        .thenApply(Upstream::toJson);
+        sent.handle((result, error) -> {
+            long durationMs = (System.nanoTime() - started) / 1_000_000;
+            JsonNode answer = error == null ? result : ToolResults.error(Refusals.upstreamFailed(call.server(),
+                    actionId, Upstream.cause(error)), Refusals.meta(actionId, "FAILED"));
+            String kind = error != null ? "failure" : ToolResults.isError(result) ? "error" : "ok";
+            metrics.upstreamCall(call.server(), kind, System.nanoTime() - started);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("outcome", kind);
+            details.put("durationMs", durationMs);
+            if (error != null) {
+                details.put("error", Upstream.cause(error));
+            }
+            String text = answer.toString();
+            Runnable record = () -> gate.recordResult(actionId, call.agent(), new ResultRequest(
+                    Refusals.forAudit(text), durationMs, null, null, null));
+            return blocking(() -> {
+                bindings.returned(call, actionId, details, record, Refusals.forReplay(text, actionId), bound);
+                return answer;
+            });
+        }).thenCompose(stage -> stage).whenComplete((answer, error) -> {
+            if (bound) {
+                executing.remove(actionId, outcome);
+            }
+            if (error != null) {
+                outcome.completeExceptionally(error);
+            } else {
+                outcome.complete(answer);
+            }
+        });
+        return outcome;
+    }
+
+    private ObjectNode object(String text) {
+        try {
+            JsonNode node = json.readTree(text);
+            return node instanceof ObjectNode o ? o : json.createObjectNode();
+        } catch (Exception e) {
+            throw new IllegalStateException("stored tool arguments are not JSON", e);
+        }
+    }
+
+    private <T> CompletableFuture<T> inTurn(String key, Supplier<CompletionStage<T>> work) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> before = turns.put(key, mine);
+        CompletableFuture<Void> ready = before == null ? CompletableFuture.completedFuture(null) : before;
+        return ready.thenCompose(nothing -> work.get()).whenComplete((result, error) -> {
+            mine.complete(null);
+            turns.remove(key, mine);
+        }).toCompletableFuture();
+    }
+
+    /** Blocking work (database, writer) off the event loop. */
+    static <T> CompletableFuture<T> blocking(Checked<T> work) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.get();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** A supplier that may throw. */
+    interface Checked<T> {
+        T get() throws Exception;
+    }
+}
