@@ -85,7 +85,7 @@ public class Gateway {
 
     /** Per binding key, the tail of the calls deciding what to do with it: identical calls decide one at a time. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> turns = new ConcurrentHashMap<>();
-    /** Approved calls being sent upstream right now, by action id: an identical retry waits for the same outcome. */
+    /** Approved calls being settled here right now, by action id: an identical retry waits for the same outcome. */
     private final ConcurrentHashMap<UUID, CompletableFuture<JsonNode>> executing = new ConcurrentHashMap<>();
 
     /** The handler of every gateway tool. */
@@ -213,33 +213,50 @@ public class Gateway {
     /** The decided held call: approved runs (once, whoever claims it), anything else is a tool error. */
     private CompletionStage<JsonNode> settle(GatewayCall call, ActionView decided) {
         if (decided.status() == ActionStatus.APPROVED) {
+            // one settling per action on this instance; the conditional UPDATE decides between instances
+            CompletableFuture<JsonNode> mine = new CompletableFuture<>();
+            CompletableFuture<JsonNode> running = executing.putIfAbsent(decided.id(), mine);
+            if (running != null) {
+                return running;
+            }
             // the arguments the approval released: an approver's edit, else the call's own
-            return blocking(() -> bindings.claim(call, decided)
+            blocking(() -> bindings.claim(call, decided)
                     ? Optional.of(queries.toolArgsToRun(decided.id()).map(this::object).orElse(call.arguments()))
                     : Optional.<ObjectNode>empty())
-                    .thenCompose(toRun -> toRun.isEmpty() ? again(call) : forward(call, decided.id(), toRun.get(),
-                            true));
+                    .thenCompose(toRun -> toRun.isEmpty() ? again(call, decided.id())
+                            : forward(call, decided.id(), toRun.get(), true))
+                    .whenComplete((answer, error) -> {
+                        executing.remove(decided.id(), mine);
+                        if (error != null) {
+                            mine.completeExceptionally(error);
+                        } else {
+                            mine.complete(answer);
+                        }
+                    });
+            return mine;
         }
         JsonNode refusal = ToolResults.error(Refusals.refused(decided), Refusals.meta(decided.id(),
                 decided.status().name()));
         return blocking(() -> bindings.refuse(call, decided, refusal.toString()))
-                .thenCompose(settled -> settled ? CompletableFuture.completedFuture(refusal) : again(call));
+                .thenCompose(settled -> settled ? CompletableFuture.completedFuture(refusal)
+                        : again(call, decided.id()));
     }
 
-    /** Another request moved the binding on first: follow where it is now. */
-    private CompletionStage<JsonNode> again(GatewayCall call) {
-        return blocking(() -> bindings.find(call.key())).thenCompose(found -> found
-                .<CompletionStage<JsonNode>>map(f -> resume(call, f))
-                .orElseGet(() -> CompletableFuture.completedFuture(ToolResults.error(
-                        "The held call's binding is gone; call again", null))));
+    /** Another request (on another instance) moved the binding on first: follow where it is now. */
+    private CompletionStage<JsonNode> again(GatewayCall call, UUID actionId) {
+        return blocking(() -> bindings.find(call.key())).thenCompose(found -> {
+            // (never back to this instance's own settling of it: that is the one asking)
+            if (found.isEmpty() || !found.get().binding().actionId.equals(actionId)
+                    || found.get().binding().state != CallBinding.State.SETTLED) {
+                return CompletableFuture.completedFuture(ToolResults.error(Refusals.stillRunning(actionId),
+                        Refusals.meta(actionId, "EXECUTING")));
+            }
+            return resume(call, found.get());
+        });
     }
 
     /** Sends the call upstream and records what came back; an upstream failure is a tool error, recorded too. */
     private CompletionStage<JsonNode> forward(GatewayCall call, UUID actionId, ObjectNode arguments, boolean bound) {
-        CompletableFuture<JsonNode> outcome = new CompletableFuture<>();
-        if (bound) {
-            executing.put(actionId, outcome);
-        }
         Optional<Upstream> upstream = registry.upstream(call.server());
         long started = System.nanoTime();
         CompletableFuture<JsonNode> sent = upstream.isEmpty()
@@ -247,7 +264,7 @@ public class Gateway {
                         + "' is no longer registered"))
                 : upstream.get().call(call.tool(), json.convertValue(arguments, ARGUMENTS))
                         .thenApply(Upstream::toJson);
-        sent.handle((result, error) -> {
+        return sent.handle((result, error) -> {
             long durationMs = (System.nanoTime() - started) / 1_000_000;
             JsonNode answer = error == null ? result : ToolResults.error(Refusals.upstreamFailed(call.server(),
                     actionId, Upstream.cause(error)), Refusals.meta(actionId, "FAILED"));
@@ -266,17 +283,7 @@ public class Gateway {
                 bindings.returned(call, actionId, details, record, Refusals.forReplay(text, actionId), bound);
                 return answer;
             });
-        }).thenCompose(stage -> stage).whenComplete((answer, error) -> {
-            if (bound) {
-                executing.remove(actionId, outcome);
-            }
-            if (error != null) {
-                outcome.completeExceptionally(error);
-            } else {
-                outcome.complete(answer);
-            }
-        });
-        return outcome;
+        }).thenCompose(stage -> stage);
     }
 
     private ObjectNode object(String text) {

@@ -8,6 +8,7 @@ import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
@@ -84,8 +85,12 @@ final class Upstream {
 
     /** Sends one tools/call; completes with the upstream's result (an upstream tool error is a result too). */
     CompletableFuture<McpSchema.CallToolResult> call(String tool, Map<String, Object> arguments) {
-        return connected().thenCompose(c -> c.callTool(new McpSchema.CallToolRequest(tool, arguments, null))
-                .timeout(settings.upstreamTimeout()).toFuture())
+        var request = new McpSchema.CallToolRequest(tool, arguments, null);
+        return connected().thenCompose(c -> c.callTool(request).timeout(settings.upstreamTimeout())
+                        // the upstream forgot our session (it restarted) and ran nothing: once more, in a new one
+                        .onErrorResume(McpTransportSessionNotFoundException.class,
+                                lost -> c.callTool(request).timeout(settings.upstreamTimeout()))
+                        .toFuture())
                 .whenComplete((result, error) -> {
                     if (error != null) {
                         failed(error);
@@ -168,6 +173,9 @@ final class Upstream {
             return "no answer in time (agentgate.mcp.upstream-timeout)";
         }
         String message = cause.getMessage();
+        if (message == null && cause.getCause() != null && cause.getCause() != cause) {
+            return cause.getClass().getSimpleName() + " (" + cause(cause.getCause()) + ")";
+        }
         return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 

@@ -111,20 +111,33 @@ public class UpstreamRegistry {
         return Optional.ofNullable(live.get(name));
     }
 
-    /** Checks a registration; the first problem as an {@link InvalidRequest} naming the field. */
+    /** Checks a registration made by the API: the URL's host must resolve now. */
     public void check(String name, UpstreamRequest request) {
+        check(name, request, true);
+    }
+
+    /**
+     * Checks a registration; the problems as an {@link InvalidRequest} naming the fields. The governance file may
+     * name a host that does not resolve yet (an upstream that starts later): it is checked again before every
+     * connection, like every URL.
+     */
+    public void check(String name, UpstreamRequest request, boolean mustResolve) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new InvalidRequest("name", "must be 1-40 lower-case letters or digits ([a-z0-9]+)");
         }
-        if (request == null || request.url() == null || request.url().isBlank()) {
+        if (request == null) {
             throw new InvalidRequest("url", "must not be blank");
         }
-        String refusal = CallbackTargets.refusal(request.url(), settings.allowPrivate());
-        if (refusal != null) {
-            throw new InvalidRequest("url", refusal.replace("agentgate.webhooks.allow-private",
-                    "agentgate.mcp.allow-private"));
-        }
         List<Problem.FieldError> errors = new ArrayList<>();
+        if (request.url() == null || request.url().isBlank()) {
+            errors.add(new Problem.FieldError("url", "must not be blank"));
+        } else {
+            String refusal = CallbackTargets.refusal(request.url(), settings.allowPrivate());
+            if (refusal != null && (mustResolve || !refusal.endsWith("does not resolve"))) {
+                errors.add(new Problem.FieldError("url", refusal.replace("agentgate.webhooks.allow-private",
+                        "agentgate.mcp.allow-private")));
+            }
+        }
         if (request.headersOrNone().size() > 32) {
             errors.add(new Problem.FieldError("headers", "at most 32 headers"));
         }
@@ -155,10 +168,39 @@ public class UpstreamRegistry {
      * unreachable upstream stays registered and says why). Returns whether it was new, and its view.
      */
     public Registered put(String name, UpstreamRequest request, String actor, String source) {
-        check(name, request);
+        boolean created = store(name, request, actor, source);
+        Upstream upstream = activate(name, request.url(), new TreeMap<>(request.headersOrNone()));
+        try {
+            upstream.refresh().get(settings.upstreamTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.debugf("mcp: upstream %s registered but not reachable yet: %s", name, upstream.problem());
+        }
+        return new Registered(created, view(name).orElseThrow());
+    }
+
+    /**
+     * Applies the governance file's {@code mcpServers}: each is registered (source GOVERNANCE) and connected in the
+     * background; upstreams an earlier version of the file registered and this one no longer lists are removed.
+     * The caller checked every entry with {@link #check} first.
+     */
+    public void applyGovernance(Map<String, UpstreamRequest> servers, String actor) {
+        servers.forEach((name, request) -> {
+            store(name, request, actor, UpstreamServer.GOVERNANCE);
+            activate(name, request.url(), new TreeMap<>(request.headersOrNone())).refresh()
+                    .exceptionally(error -> null);
+        });
+        for (UpstreamServer row : rows()) {
+            if (UpstreamServer.GOVERNANCE.equals(row.source) && !servers.containsKey(row.name)) {
+                remove(row.name, actor);
+            }
+        }
+    }
+
+    private boolean store(String name, UpstreamRequest request, String actor, String source) {
+        check(name, request, UpstreamServer.API.equals(source));
         Map<String, String> headers = new TreeMap<>(request.headersOrNone());
         String headerJson = write(headers);
-        boolean created = writer.call(() -> {
+        return writer.call(() -> {
             var now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             UpstreamServer row = UpstreamServer.findById(name);
             boolean fresh = row == null;
@@ -184,13 +226,6 @@ public class UpstreamRegistry {
             audit.record(REGISTERED, null, null, actor, details);
             return fresh;
         });
-        Upstream upstream = activate(name, request.url(), headers);
-        try {
-            upstream.refresh().get(settings.upstreamTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.debugf("mcp: upstream %s registered but not reachable yet: %s", name, upstream.problem());
-        }
-        return new Registered(created, view(name).orElseThrow());
     }
 
     /** The answer to a registration. */
