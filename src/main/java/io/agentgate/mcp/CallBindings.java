@@ -4,6 +4,8 @@ import io.agentgate.audit.AuditLog;
 import io.agentgate.gate.ActionQueries;
 import io.agentgate.gate.ActionView;
 import io.agentgate.gate.ActionWriter;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
@@ -15,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 /**
  * The gateway's writes: the binding of a held call to its action ({@code mcp_call}) and the audit events of every
@@ -62,8 +66,8 @@ public class CallBindings {
      * Binds a call that is now pending to its action and records "proposed"; replaces an expired binding of the same
      * key ({@code expired}, the action it was bound to). Throws when another call holds the key (a race lost).
      */
-    void hold(GatewayCall call, UUID actionId, UUID expired) {
-        writer.call(() -> {
+    CompletionStage<Void> hold(GatewayCall call, UUID actionId, UUID expired) {
+        return write(() -> {
             Instant now = now();
             if (expired != null) {
                 CallBinding.delete("bindingKey = ?1 and actionId = ?2", call.key(), expired);
@@ -84,9 +88,13 @@ public class CallBindings {
         });
     }
 
-    /** An answer at once (ALLOWED or DENIED): "proposed" and "decided", and for ALLOWED "executed" before the call. */
-    void decidedAtOnce(GatewayCall call, UUID actionId, String status, Object violations, boolean forwarding) {
-        writer.call(() -> {
+    /**
+     * An answer at once: "proposed" and "decided", then for ALLOWED "executed" (committed before the call is sent),
+     * for DENIED "returned".
+     */
+    CompletionStage<Void> decidedAtOnce(GatewayCall call, UUID actionId, String status, Object violations,
+            boolean forwarding) {
+        return write(() -> {
             audit.record(PROPOSED, call.agent().name(), actionId, actor(call), proposed(call, status));
             Map<String, Object> decided = new LinkedHashMap<>();
             decided.put("decision", status);
@@ -95,6 +103,8 @@ public class CallBindings {
             audit.record(DECIDED, call.agent().name(), actionId, "policy", decided);
             if (forwarding) {
                 audit.record(EXECUTED, call.agent().name(), actionId, actor(call), executed(call, false));
+            } else {
+                audit.record(RETURNED, call.agent().name(), actionId, actor(call), Map.of("outcome", "denied"));
             }
             return null;
         });
@@ -104,8 +114,8 @@ public class CallBindings {
      * Claims the approved call for sending (HELD -> EXECUTING), recording "decided" and "executed" in the same
      * transaction. False when another request claimed or settled it first.
      */
-    boolean claim(GatewayCall call, ActionView decided) {
-        return writer.call(() -> {
+    CompletionStage<Boolean> claim(GatewayCall call, ActionView decided) {
+        return write(() -> {
             Instant now = now();
             int updated = CallBinding.update("state = ?1, claimedAt = ?2 where bindingKey = ?3 and actionId = ?4 "
                     + "and state = ?5", CallBinding.State.EXECUTING, now, call.key(), decided.id(),
@@ -123,8 +133,8 @@ public class CallBindings {
      * Settles a refused held call (HELD -> SETTLED) with its tool error, recording "decided" and "returned". False
      * when another request settled it first.
      */
-    boolean refuse(GatewayCall call, ActionView decided, String outcome) {
-        return writer.call(() -> {
+    CompletionStage<Boolean> refuse(GatewayCall call, ActionView decided, String outcome) {
+        return write(() -> {
             int updated = CallBinding.update("state = ?1, outcome = ?2, settledAt = ?3 where bindingKey = ?4 "
                     + "and actionId = ?5 and state = ?6", CallBinding.State.SETTLED, outcome, now(), call.key(),
                     decided.id(), CallBinding.State.HELD);
@@ -142,9 +152,9 @@ public class CallBindings {
      * Records what the agent got back: "returned", plus for a call that ran the action's result (through the gate),
      * and for a bound call its stored outcome (EXECUTING -> SETTLED).
      */
-    void returned(GatewayCall call, UUID actionId, Map<String, Object> details, Runnable result, String outcome,
-            boolean bound) {
-        writer.call(() -> {
+    CompletionStage<Void> returned(GatewayCall call, UUID actionId, Map<String, Object> details, Runnable result,
+            String outcome, boolean bound) {
+        return write(() -> {
             if (bound) {
                 CallBinding.update("state = ?1, outcome = ?2, settledAt = ?3 where bindingKey = ?4 and actionId = ?5 "
                         + "and state = ?6", CallBinding.State.SETTLED, outcome, now(), call.key(), actionId,
@@ -159,11 +169,21 @@ public class CallBindings {
     }
 
     /** Records an answer that settles nothing: a replay of a settled call, or "still pending" at the wait limit. */
-    void answered(GatewayCall call, UUID actionId, Map<String, Object> details) {
-        writer.call(() -> {
+    CompletionStage<Void> answered(GatewayCall call, UUID actionId, Map<String, Object> details) {
+        return write(() -> {
             audit.record(RETURNED, call.agent().name(), actionId, actor(call), details);
             return null;
         });
+    }
+
+    /**
+     * Through the writer; completed on the caller's Vert.x context, or else on a worker thread, never on the
+     * writer's own thread: a continuation there that wrote again would run outside any transaction.
+     */
+    private <T> CompletionStage<T> write(Supplier<T> work) {
+        CompletionStage<T> done = writer.submit(work);
+        return Vertx.currentContext() != null ? done
+                : done.toCompletableFuture().thenApplyAsync(result -> result, Infrastructure.getDefaultWorkerPool());
     }
 
     private static Map<String, Object> proposed(GatewayCall call, String status) {

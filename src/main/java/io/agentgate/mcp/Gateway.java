@@ -23,6 +23,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -85,6 +86,8 @@ public class Gateway {
 
     /** Per binding key, the tail of the calls deciding what to do with it: identical calls decide one at a time. */
     private final ConcurrentHashMap<String, CompletableFuture<Void>> turns = new ConcurrentHashMap<>();
+    /** Binding keys this instance bound, until when a call with one may still meet its binding. */
+    private final ConcurrentHashMap<String, Instant> boundHere = new ConcurrentHashMap<>();
     /** Approved calls being settled here right now, by action id: an identical retry waits for the same outcome. */
     private final ConcurrentHashMap<UUID, CompletableFuture<JsonNode>> executing = new ConcurrentHashMap<>();
 
@@ -108,7 +111,7 @@ public class Gateway {
     }
 
     private CompletionStage<ToolResponse> handle(GatewayCall call) {
-        return inTurn(call.key(), () -> blocking(() -> bindings.find(call.key()))
+        return inTurn(call.key(), () -> lookup(call.key())
                 .thenCompose(found -> {
                     if (found.isPresent() && live(found.get())) {
                         return CompletableFuture.completedFuture((Supplier<CompletionStage<JsonNode>>)
@@ -119,6 +122,33 @@ public class Gateway {
                 }))
                 .thenCompose(Supplier::get)
                 .thenApply(result -> ToolResults.response(result, null));
+    }
+
+    /**
+     * The binding of this key, read only when this instance bound it: a key includes the MCP session, and sessions
+     * live in the instance that opened them (and end with it), so no other instance can hold a binding this call
+     * could meet. The common case, a call never held before, reads nothing.
+     */
+    private CompletionStage<Optional<CallBindings.Found>> lookup(String key) {
+        if (!boundHere.containsKey(key)) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return blocking(() -> bindings.find(key));
+    }
+
+    /** Forgets keys whose bindings are all past the replay window (their action's deadline bounds the held ones). */
+    @io.quarkus.scheduler.Scheduled(every = "1m", concurrentExecution = io.quarkus.scheduler.Scheduled
+            .ConcurrentExecution.SKIP)
+    void forgetOldKeys() {
+        Instant cutoff = clock.instant();
+        boundHere.values().removeIf(until -> until.isBefore(cutoff));
+    }
+
+    private void bound(String key, Instant deadline) {
+        // decided by the deadline, run within a window of it, settled within the upstream timeout, replayed a window
+        Duration window = settings.replayWindow();
+        Instant until = deadline.plus(window).plus(settings.upstreamTimeout()).plus(window);
+        boundHere.merge(key, until, (a, b) -> a.isAfter(b) ? a : b);
     }
 
     /** Whether an identical retry still belongs to this binding (else it becomes a new action). */
@@ -140,37 +170,38 @@ public class Gateway {
         return submissions.submit(call.agent(), request).thenCompose(submission -> {
             SubmitResponse answer = submission.response();
             return switch (answer.status()) {
-                case ALLOWED -> blocking(() -> {
-                    bindings.decidedAtOnce(call, answer.id(), "ALLOWED", answer.violations(), true);
-                    return () -> forward(call, answer.id(), call.arguments(), false);
-                });
-                case DENIED -> blocking(() -> {
-                    bindings.decidedAtOnce(call, answer.id(), "DENIED", answer.violations(), false);
-                    JsonNode denied = ToolResults.error(Refusals.denied(answer), Refusals.meta(answer.id(), "DENIED"));
-                    bindings.answered(call, answer.id(), Map.of("outcome", "denied"));
-                    return () -> CompletableFuture.completedFuture(denied);
-                });
-                default -> blocking(() -> hold(call, answer.id(), expired));
+                case ALLOWED -> bindings.decidedAtOnce(call, answer.id(), "ALLOWED", answer.violations(), true)
+                        .thenApply(nothing -> () -> forward(call, answer.id(), call.arguments(), false));
+                case DENIED -> bindings.decidedAtOnce(call, answer.id(), "DENIED", answer.violations(), false)
+                        .thenApply(nothing -> () -> CompletableFuture.completedFuture(ToolResults.error(
+                                Refusals.denied(answer), Refusals.meta(answer.id(), "DENIED"))));
+                default -> hold(call, answer, expired);
             };
         });
     }
 
     /** Binds the pending call; an identical call that won the key first gets it instead, and ours is withdrawn. */
-    private Supplier<CompletionStage<JsonNode>> hold(GatewayCall call, UUID actionId, UUID expired) {
-        try {
-            bindings.hold(call, actionId, expired);
-        } catch (RuntimeException e) {
-            Optional<CallBindings.Found> other = bindings.find(call.key());
-            if (other.isEmpty() || other.get().binding().actionId.equals(actionId)) {
-                throw e;
+    private CompletionStage<Supplier<CompletionStage<JsonNode>>> hold(GatewayCall call, SubmitResponse answer,
+            UUID expired) {
+        UUID actionId = answer.id();
+        bound(call.key(), answer.deadline());
+        return blocking(() -> {
+            try {
+                bindings.hold(call, actionId, expired).toCompletableFuture().join();
+            } catch (RuntimeException e) {
+                Optional<CallBindings.Found> other = bindings.find(call.key());
+                if (other.isEmpty() || other.get().binding().actionId.equals(actionId)) {
+                    throw e;
+                }
+                LOG.infof("mcp: action %s withdrawn: an identical call holds action %s", actionId,
+                        other.get().binding().actionId);
+                gate.cancel(actionId, call.agent()).toCompletableFuture().exceptionally(error -> null).join();
+                return () -> resume(call, other.get());
             }
-            LOG.infof("mcp: action %s withdrawn: an identical call holds action %s", actionId,
-                    other.get().binding().actionId);
-            gate.cancel(actionId, call.agent()).toCompletableFuture().exceptionally(error -> null).join();
-            return () -> resume(call, other.get());
-        }
-        return () -> await(call, actionId);
+            return () -> await(call, actionId);
+        });
     }
+
 
     /** A retry of a bound call: attach while held, wait for the running call, or replay the settled outcome. */
     private CompletionStage<JsonNode> resume(GatewayCall call, CallBindings.Found found) {
@@ -182,9 +213,9 @@ public class Gateway {
                 yield running != null ? running : CompletableFuture.completedFuture(ToolResults.error(
                         Refusals.stillRunning(b.actionId), Refusals.meta(b.actionId, "EXECUTING")));
             }
-            case SETTLED -> blocking(() -> {
-                bindings.answered(call, b.actionId, Map.of("outcome", "replayed", "settledAt", b.settledAt));
-                JsonNode outcome = json.readTree(b.outcome);
+            case SETTLED -> bindings.answered(call, b.actionId, Map.of("outcome", "replayed", "settledAt",
+                    b.settledAt)).thenApply(nothing -> {
+                JsonNode outcome = readTree(b.outcome);
                 if (outcome instanceof ObjectNode o) {
                     ObjectNode meta = o.has("_meta") && o.get("_meta").isObject() ? (ObjectNode) o.get("_meta")
                             : o.putObject("_meta");
@@ -202,11 +233,9 @@ public class Gateway {
             if (view.status().isTerminal()) {
                 return settle(call, view);
             }
-            return blocking(() -> {
-                bindings.answered(call, actionId, Map.of("outcome", "pending", "deadline", view.deadline()));
-                return ToolResults.text(Refusals.pending(view), Refusals.pendingMeta(view, config.baseUrl(),
-                        submissions.pollUrl(view.id())));
-            });
+            return bindings.answered(call, actionId, Map.of("outcome", "pending", "deadline", view.deadline()))
+                    .thenApply(nothing -> ToolResults.text(Refusals.pending(view), Refusals.pendingMeta(view,
+                            config.baseUrl(), submissions.pollUrl(view.id()))));
         });
     }
 
@@ -220,9 +249,10 @@ public class Gateway {
                 return running;
             }
             // the arguments the approval released: an approver's edit, else the call's own
-            blocking(() -> bindings.claim(call, decided)
-                    ? Optional.of(queries.toolArgsToRun(decided.id()).map(this::object).orElse(call.arguments()))
-                    : Optional.<ObjectNode>empty())
+            bindings.claim(call, decided).thenCompose(claimed -> !claimed
+                    ? CompletableFuture.completedFuture(Optional.<ObjectNode>empty())
+                    : blocking(() -> Optional.of(queries.toolArgsToRun(decided.id()).map(this::object)
+                            .orElse(call.arguments()))))
                     .thenCompose(toRun -> toRun.isEmpty() ? again(call, decided.id())
                             : forward(call, decided.id(), toRun.get(), true))
                     .whenComplete((answer, error) -> {
@@ -237,7 +267,7 @@ public class Gateway {
         }
         JsonNode refusal = ToolResults.error(Refusals.refused(decided), Refusals.meta(decided.id(),
                 decided.status().name()));
-        return blocking(() -> bindings.refuse(call, decided, refusal.toString()))
+        return bindings.refuse(call, decided, refusal.toString())
                 .thenCompose(settled -> settled ? CompletableFuture.completedFuture(refusal)
                         : again(call, decided.id()));
     }
@@ -279,11 +309,17 @@ public class Gateway {
             String text = answer.toString();
             Runnable record = () -> gate.recordResult(actionId, call.agent(), new ResultRequest(
                     Refusals.forAudit(text), durationMs, null, null, null));
-            return blocking(() -> {
-                bindings.returned(call, actionId, details, record, Refusals.forReplay(text, actionId), bound);
-                return answer;
-            });
+            return bindings.returned(call, actionId, details, record, Refusals.forReplay(text, actionId), bound)
+                    .thenApply(nothing -> answer);
         }).thenCompose(stage -> stage);
+    }
+
+    private JsonNode readTree(String text) {
+        try {
+            return json.readTree(text);
+        } catch (Exception e) {
+            throw new IllegalStateException("stored outcome is not JSON", e);
+        }
     }
 
     private ObjectNode object(String text) {

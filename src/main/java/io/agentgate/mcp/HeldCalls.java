@@ -4,6 +4,7 @@ import io.agentgate.gate.ActionQueries;
 import io.agentgate.gate.ActionView;
 import io.agentgate.gate.ActionWaiters;
 import io.quarkiverse.mcp.server.Progress;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -42,14 +43,15 @@ public class HeldCalls {
                 return CompletableFuture.completedFuture(now);
             }
             long ticker = progress(call.progress(), now);
+            // the decision completes the waiter on the writer's thread, after its commit: carry on elsewhere
             return waiter.orTimeout(settings.callWait().toMillis(), TimeUnit.MILLISECONDS)
-                    .handle((decided, timedOut) -> {
+                    .handleAsync((decided, timedOut) -> {
                         waiters.remove(waiter);
                         if (ticker >= 0) {
                             vertx.cancelTimer(ticker);
                         }
                         return decided;
-                    })
+                    }, Infrastructure.getDefaultWorkerPool())
                     .thenCompose(decided -> decided != null ? CompletableFuture.completedFuture(decided)
                             : Gateway.blocking(() -> queries.viewForAgent(actionId, call.agent().id())));
         }).whenComplete((view, error) -> {

@@ -272,5 +272,10 @@ class McpGatewayTest {
         } finally {
             admin().delete("/api/v1/mcp/servers/" + down).then().statusCode(204);
         }
+        // removed: its tools are gone from every list, and the admin API no longer knows it
+        try (McpSyncClient client = McpClients.connect(base, key)) {
+            assertTrue(client.listTools().tools().stream().noneMatch(t -> t.name().startsWith(down + "__")));
+        }
+        admin().get("/api/v1/mcp/servers/" + down).then().statusCode(404);
     }
 }
