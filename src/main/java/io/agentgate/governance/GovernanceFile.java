@@ -36,12 +36,15 @@ import java.util.Map;
  *     scope: {agents: [customer-support], riskLevels: [MEDIUM, HIGH]}
  *     expression: "action == 'process_refund' && has(context.amount) && context.amount > 500"
  *     reason: "Refund above 500 needs review"
+ * mcpServers:    # upstream MCP servers the gateway at /mcp governs, as in PUT /api/v1/mcp/servers/{name}
+ *   github: {url: "https://mcp.example.com/github/mcp", headers: {Authorization: "Bearer ..."}}
  * }</pre>
  */
 public record GovernanceFile(List<AgentSpec> agents, List<UserSpec> users, Map<String, BuiltinOverride> builtins,
-        List<PolicySpec> policies) {
+        List<PolicySpec> policies, Map<String, McpServerSpec> mcpServers) {
 
     public GovernanceFile {
+        mcpServers = mcpServers == null ? Map.of() : Map.copyOf(mcpServers);
         agents = agents == null ? List.of() : List.copyOf(agents);
         users = users == null ? List.of() : List.copyOf(users);
         builtins = builtins == null ? Map.of() : Map.copyOf(builtins);
@@ -88,6 +91,15 @@ public record GovernanceFile(List<AgentSpec> agents, List<UserSpec> users, Map<S
     /** A declarative policy. */
     public record PolicySpec(String name, String description, Severity severity, Enforcement enforcement,
             ScopeSpec scope, String expression, String reason) {
+    }
+
+    /** An upstream MCP server: its Streamable HTTP URL and extra request headers (e.g. its own credentials). */
+    public record McpServerSpec(String url, Map<String, String> headers) {
+
+        @Override
+        public String toString() {
+            return "McpServerSpec[url=" + url + "]"; // never the header values
+        }
     }
 
     /** Agents and risk levels a declarative policy covers; absent or empty means all. */

@@ -72,7 +72,7 @@ public final class GovernanceLoader {
             throw new GovernanceFileException(source + ": " + e.getOriginalMessage() + at(e.getLocation()), e);
         }
         if (tree == null || tree.isMissingNode() || tree.isNull()) {
-            return new Governance(source, new GovernanceFile(null, null, null, null), List.of());
+            return new Governance(source, new GovernanceFile(null, null, null, null, null), List.of());
         }
         GovernanceFile file;
         try {
@@ -83,7 +83,7 @@ public final class GovernanceLoader {
             throw new GovernanceFileException(source + ": " + e.getOriginalMessage() + at(e.getLocation()), e);
         }
         if (file == null) {
-            file = new GovernanceFile(null, null, null, null);
+            file = new GovernanceFile(null, null, null, null, null);
         }
         Validation v = new Validation(source);
         validateAgents(v, file.agents());
@@ -156,9 +156,10 @@ public final class GovernanceLoader {
             case "agents" -> "agent";
             case "users" -> "user";
             case "builtins" -> "built-in";
+            case "mcpServers" -> "MCP server";
             default -> section;
         };
-        if ("builtins".equals(section)) {
+        if ("builtins".equals(section) || "mcpServers".equals(section)) {
             return label + " '" + ref.getFieldName() + "'";
         }
         return name != null ? label + " '" + name + "'" : section + "[" + ref.getIndex() + "]";

@@ -7,6 +7,8 @@ import io.agentgate.common.AgentGateConfig;
 import io.agentgate.common.DomainException;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.dashboard.AccountService;
+import io.agentgate.mcp.UpstreamRegistry;
+import io.agentgate.mcp.UpstreamRequest;
 import io.agentgate.policy.PolicyEngine;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -59,6 +61,9 @@ public class GovernanceService {
 
     @Inject
     Validator validator;
+
+    @Inject
+    UpstreamRegistry upstreams;
 
     @Inject
     Event<PoliciesReloaded> reloaded;
@@ -173,6 +178,19 @@ public class GovernanceService {
                             + e.getMessage());
                 }
             }
+            Map<String, UpstreamRequest> mcpServers = new LinkedHashMap<>();
+            file.mcpServers().forEach((name, spec) -> {
+                UpstreamRequest request = new UpstreamRequest(spec == null ? null : spec.url(),
+                        spec == null ? null : spec.headers());
+                try {
+                    upstreams.check(name, request, false);
+                } catch (InvalidRequest e) {
+                    throw new InvalidGovernanceFile(governance.source() + ": MCP server '" + name + "': "
+                            + e.errors().stream().map(f -> f.field() + " " + f.message())
+                                    .collect(java.util.stream.Collectors.joining("; ")));
+                }
+                mcpServers.put(name, request);
+            });
             Map<String, String> newKeys = new LinkedHashMap<>();
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
@@ -194,6 +212,7 @@ public class GovernanceService {
                 throw new InvalidGovernanceFile(governance.source() + ": " + e.getMessage());
             }
             governance.applyTo(engine);
+            upstreams.applyGovernance(mcpServers, ACTOR);
             return new Loaded(governance.source(), file.agents().size(), file.users().size(),
                     governance.policies().size(), newKeys);
         } finally {

@@ -1,0 +1,195 @@
+package io.agentgate.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentgate.gate.CallbackTargets;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+import reactor.core.publisher.Mono;
+
+/**
+ * One registered upstream MCP server: its client session (the MCP Java SDK over Streamable HTTP), opened on first
+ * use and again after a failure, and the tools it last listed. The URL is checked against the SSRF guard before every
+ * connection (DNS can change between registration and use).
+ */
+final class Upstream {
+
+    private static final Logger LOG = Logger.getLogger(Upstream.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JacksonMcpJsonMapper JSON = new JacksonMcpJsonMapper(MAPPER);
+
+    final String name;
+    final String url;
+    final Map<String, String> headers;
+    private final McpSettings settings;
+    private final Consumer<Upstream> toolsChanged;
+
+    private CompletableFuture<McpAsyncClient> client;
+    private volatile List<McpSchema.Tool> tools = List.of();
+    private volatile String problem = "not connected yet";
+
+    Upstream(String name, String url, Map<String, String> headers, McpSettings settings,
+            Consumer<Upstream> toolsChanged) {
+        this.name = name;
+        this.url = url;
+        this.headers = Map.copyOf(headers);
+        this.settings = settings;
+        this.toolsChanged = toolsChanged;
+    }
+
+    /** The tools it listed the last time it was reached. */
+    List<McpSchema.Tool> tools() {
+        return tools;
+    }
+
+    /** Why it could not be reached the last time, or null when it answered. */
+    String problem() {
+        return problem;
+    }
+
+    /** Whether two registrations would talk to the same server the same way. */
+    boolean sameAs(String otherUrl, Map<String, String> otherHeaders) {
+        return url.equals(otherUrl) && headers.equals(otherHeaders);
+    }
+
+    /** Connects if needed and reads the tool list again (all pages); completes with the tools. */
+    CompletableFuture<List<McpSchema.Tool>> refresh() {
+        return connected().thenCompose(c -> listAll(c, null, new ArrayList<>()).toFuture())
+                .thenApply(listed -> {
+                    tools = List.copyOf(listed);
+                    problem = null;
+                    toolsChanged.accept(this);
+                    return tools;
+                })
+                .whenComplete((listed, error) -> {
+                    if (error != null) {
+                        failed(error);
+                    }
+                });
+    }
+
+    /** Sends one tools/call; completes with the upstream's result (an upstream tool error is a result too). */
+    CompletableFuture<McpSchema.CallToolResult> call(String tool, Map<String, Object> arguments) {
+        var request = new McpSchema.CallToolRequest(tool, arguments, null);
+        return connected().thenCompose(c -> c.callTool(request).timeout(settings.upstreamTimeout())
+                        // the upstream forgot our session (it restarted) and ran nothing: once more, in a new one
+                        .onErrorResume(McpTransportSessionNotFoundException.class,
+                                lost -> c.callTool(request).timeout(settings.upstreamTimeout()))
+                        .toFuture())
+                .whenComplete((result, error) -> {
+                    if (error != null) {
+                        failed(error);
+                    }
+                });
+    }
+
+    void close() {
+        CompletableFuture<McpAsyncClient> c;
+        synchronized (this) {
+            c = client;
+            client = null;
+        }
+        if (c != null) {
+            c.thenAccept(McpAsyncClient::close);
+        }
+    }
+
+    private Mono<List<McpSchema.Tool>> listAll(McpAsyncClient c, String cursor, List<McpSchema.Tool> into) {
+        return c.listTools(cursor).timeout(settings.upstreamTimeout()).flatMap(page -> {
+            if (page.tools() != null) {
+                into.addAll(page.tools());
+            }
+            String next = page.nextCursor();
+            return next == null || next.isEmpty() || into.size() > 10_000 ? Mono.just(into) : listAll(c, next, into);
+        });
+    }
+
+    private synchronized CompletableFuture<McpAsyncClient> connected() {
+        if (client != null && !client.isCompletedExceptionally()) {
+            return client;
+        }
+        Object target = CallbackTargets.resolve(url, settings.allowPrivate());
+        if (target instanceof String why) {
+            return CompletableFuture.failedFuture(new UpstreamRefused("upstream '" + name + "' URL " + why));
+        }
+        URI uri = URI.create(url);
+        String base = uri.getScheme() + "://" + uri.getRawAuthority();
+        String endpoint = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        HttpRequest.Builder request = HttpRequest.newBuilder();
+        headers.forEach(request::header);
+        var transport = HttpClientStreamableHttpTransport.builder(base).endpoint(endpoint).jsonMapper(JSON)
+                .requestBuilder(request).connectTimeout(settings.upstreamTimeout()).build();
+        McpAsyncClient created = McpClient.async(transport)
+                .clientInfo(new McpSchema.Implementation("agentgate-gateway", "1"))
+                .requestTimeout(settings.upstreamTimeout())
+                .initializationTimeout(settings.upstreamTimeout())
+                .toolsChangeConsumer(listed -> Mono.fromRunnable(() -> {
+                    tools = List.copyOf(listed);
+                    toolsChanged.accept(this);
+                }))
+                .build();
+        client = created.initialize().timeout(settings.upstreamTimeout()).toFuture().thenApply(init -> {
+            LOG.infof("mcp: connected to upstream %s (%s %s)", name, init.serverInfo().name(),
+                    init.serverInfo().version());
+            return created;
+        });
+        client.whenComplete((c, error) -> {
+            if (error != null) {
+                created.close();
+            }
+        });
+        return client;
+    }
+
+    /** The upstream's result as MCP JSON, exactly as the SDK read it. */
+    static JsonNode toJson(McpSchema.CallToolResult result) {
+        return MAPPER.valueToTree(result);
+    }
+
+    /** What went wrong, in one line, for tool errors and the audit trail. */
+    static String cause(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof TimeoutException) {
+            return "no answer in time (agentgate.mcp.upstream-timeout)";
+        }
+        String message = cause.getMessage();
+        if (message == null && cause.getCause() != null && cause.getCause() != cause) {
+            return cause.getClass().getSimpleName() + " (" + cause(cause.getCause()) + ")";
+        }
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private void failed(Throwable error) {
+        problem = cause(error);
+        // the next use opens a new session: the old one may be gone on the upstream's side
+        close();
+        LOG.warnf("mcp: upstream %s: %s", name, problem);
+    }
+
+    /** The SSRF guard refused the upstream's URL. */
+    static final class UpstreamRefused extends RuntimeException {
+        UpstreamRefused(String message) {
+            super(message);
+        }
+    }
+}
