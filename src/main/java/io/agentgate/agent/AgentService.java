@@ -8,8 +8,6 @@ import io.agentgate.common.Problem;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import io.agentgate.policy.PolicyEngine;
-import io.agentgate.policy.expr.ExpressionException;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -33,6 +31,9 @@ public class AgentService {
 
     @Inject
     Clock clock;
+
+    @Inject
+    ApprovalRuleCheck rules;
 
     @Inject
     AuditLog audit;
@@ -206,11 +207,7 @@ public class AgentService {
         if (approval != null && !approval.required() && approval.rule() != null && !approval.rule().isBlank()) {
             errors.add(new Problem.FieldError("approval.rule", "is set but approval.required is false"));
         } else if (approval != null && approval.rule() != null && !approval.rule().isBlank()) {
-            try {
-                PolicyEngine.validateApprovalRule(approval.rule());
-            } catch (ExpressionException e) {
-                errors.add(new Problem.FieldError("approval.rule", e.getMessage()));
-            }
+            rules.problem(approval.rule()).ifPresent(p -> errors.add(new Problem.FieldError("approval.rule", p)));
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequest(errors);

@@ -22,12 +22,12 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * Debian's headless Chromium driven by Debian's chromedriver (never a downloaded browser). Without them a developer's
  * run skips the browser tests with the reason; with {@code CI=true} their absence fails.
  */
-final class Browser {
+public final class Browser {
 
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_BIN", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"));
     static final Path AXE = Path.of("frontend/node_modules/axe-core/axe.min.js");
-    static final Path SCREENSHOTS = Path.of("target/screenshots");
+    public static final Path SCREENSHOTS = Path.of("target/screenshots");
 
     private Browser() {
     }
@@ -37,7 +37,7 @@ final class Browser {
     }
 
     /** Starts Chromium, or skips (fails on CI) when it or chromedriver is missing. */
-    static ChromeDriver start() throws IOException {
+    public static ChromeDriver start() throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             String reason = "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                     + " (Debian: apt-get install chromium chromium-driver)";
@@ -61,7 +61,7 @@ final class Browser {
         return driver;
     }
 
-    static void screenshot(ChromeDriver driver, String name) throws IOException {
+    public static void screenshot(ChromeDriver driver, String name) throws IOException {
         Files.createDirectories(SCREENSHOTS);
         Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(shot, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
@@ -71,7 +71,7 @@ final class Browser {
      * Runs axe-core in the page and fails on any serious or critical violation. Without axe (npm missing on a
      * developer's machine) it says so and returns; on CI a missing axe fails.
      */
-    static void assertAccessible(ChromeDriver driver, String page) throws IOException {
+    public static void assertAccessible(ChromeDriver driver, String page) throws IOException {
         if (!Files.isReadable(AXE)) {
             String reason = AXE + " is missing (the build runs npm ci in frontend/)";
             if (ci()) {
