@@ -3,6 +3,7 @@ package io.agentgate.approval;
 import static io.agentgate.Api.admin;
 import static io.agentgate.Api.agent;
 import static io.agentgate.Api.uniqueName;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -17,10 +18,12 @@ import io.agentgate.Api;
 import io.agentgate.audit.AuditEvent;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.gate.ActionQueries;
+import io.agentgate.gate.ActionWaiters;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,9 @@ class ApproveWithEditsTest {
 
     @Inject
     ActionQueries queries;
+
+    @Inject
+    ActionWaiters waiters;
 
     @Inject
     ObjectMapper json;
@@ -83,7 +89,7 @@ class ApproveWithEditsTest {
         // a held long-poll sees the decision with the approved arguments
         CompletableFuture<Response> poll = CompletableFuture.supplyAsync(
                 () -> agent(key).get("/api/v1/actions/" + id + "?wait=20"));
-        Thread.sleep(300);
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiters.isWaitingFor(id));
 
         decide(id, approve(Map.of("room", "B", "attendees", 4))).then().statusCode(200)
                 .body("status", equalTo("APPROVED"))
