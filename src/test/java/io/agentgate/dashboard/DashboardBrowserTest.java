@@ -164,7 +164,10 @@ class DashboardBrowserTest {
         driver.get(url("/dashboard/actions/" + hostile));
         driver.executeScript("document.querySelector('#decide-form input[name=csrf]').remove();");
         driver.findElement(By.id("approve")).click();
-        assertTrue(driver.findElement(By.id("problem-detail")).getText().contains("security token"));
+        // the POST and its refusal page: wait for it (a loaded machine is slow to navigate)
+        WebElement detail = new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(ExpectedConditions.presenceOfElementLocated(By.id("problem-detail")));
+        assertTrue(detail.getText().contains("security token"), detail.getText());
         assertEquals("PENDING", DashboardDecisionTest.status(key, hostile));
     }
 
