@@ -40,7 +40,7 @@ import urllib.error
 import urllib.request
 
 # The README's production command uses exactly these JVM options (see README "Production"); keep them in step.
-DEFAULT_JAVA_OPTS = "-XX:SharedArchiveFile=app-cds.jsa -XX:+UseParallelGC -Xms32m -Xmx256m"
+DEFAULT_JAVA_OPTS = "-XX:SharedArchiveFile=app-cds.jsa -XX:+UseParallelGC -Xms32m -Xmx160m"
 
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
 LINKS_SECRET = "bench-links-secret-0123456789abcdef0123456789"
@@ -61,6 +61,10 @@ def parse_args():
                    help="seconds of each measured wrk run (ALLOWED, PENDING); default 30")
     p.add_argument("--warmup", type=int, default=int(env("BENCH_WARMUP", "10")),
                    help="seconds of wrk warm-up before each measured run; default 10")
+    p.add_argument("--jit-warmup", type=int, default=int(env("BENCH_JIT_WARMUP", "60")),
+                   help="seconds of load, ALLOWED and PENDING in turn (10 s each), after the start and before "
+                        "the runs, so the JIT has compiled the request path; their figures are printed as the "
+                        "cold ones; default 60, 0 for none")
     p.add_argument("--connections", type=int, default=int(env("BENCH_CONNECTIONS", "32")))
     p.add_argument("--threads", type=int, default=int(env("BENCH_THREADS", "2")), help="wrk threads")
     p.add_argument("--polls", type=int, default=int(env("BENCH_POLLS", "10000")), help="long-polls held at once")
@@ -82,7 +86,7 @@ def parse_args():
     elif a.java_opts.strip() == "none":
         a.java_opts = ""
     if a.smoke:
-        a.duration, a.warmup, a.polls, a.wakes = 2, 1, min(a.polls, 300), min(a.wakes, 30)
+        a.duration, a.warmup, a.jit_warmup, a.polls, a.wakes = 2, 1, 2, min(a.polls, 300), min(a.wakes, 30)
     return a
 
 
@@ -108,6 +112,8 @@ class Server:
                    QUARKUS_HTTP_HOST="127.0.0.1",
                    QUARKUS_MAILER_MOCK="true",
                    QUARKUS_PROFILE="prod")
+        # as the README's production command: glibc's malloc keeps at most two arenas (see README "Production")
+        env.setdefault("MALLOC_ARENA_MAX", "2")
         for inherited in ("AGENTGATE_GOVERNANCE_FILE", "QUARKUS_DATASOURCE_JDBC_URL"):
             env.pop(inherited, None)
         # as the README's production command: from the application's directory (the AppCDS archive names the jar
@@ -244,6 +250,21 @@ def wrk(server, key, expect, seconds):
         if l.startswith("BENCH first-unexpected"):
             log(l)
     return r
+
+
+def jit_warmup(server, keys):
+    """Load right after the start, ALLOWED and PENDING in turn: what the first minute gets, before the JIT is done."""
+    a = server.args
+    cold = []
+    kinds = (("ALLOWED", keys["bench-allowed"], 200), ("PENDING", keys["bench-pending"], 202))
+    step = 2 if a.smoke else 10
+    for i in range(max(0, a.jit_warmup) // step):
+        label, key, expect = kinds[i % 2]
+        r = wrk(server, key, expect, step)
+        cold.append((label, r))
+        log(f"JIT warm-up {i + 1}, {label}: {r['rps']:.0f} req/s, p50 {r['p50_us'] / 1000:.1f} ms, "
+            f"p99 {r['p99_us'] / 1000:.1f} ms, {r['unexpected']} unexpected answers")
+    return cold
 
 
 def run_wrk(server, label, key, expect):
@@ -444,6 +465,7 @@ def main():
         if args.start_only:
             results = None
             return
+        cold = jit_warmup(server, keys)
         allowed = run_wrk(server, "ALLOWED", keys["bench-allowed"], 200)
         pending = run_wrk(server, "PENDING", keys["bench-pending"], 202)
         rss_load, hwm_load = server.rss_mb()
@@ -479,7 +501,7 @@ def main():
         if args.nmt:
             print(subprocess.run(["jcmd", str(server.proc.pid), "VM.native_memory", "summary"], capture_output=True,
                                  text=True, timeout=60).stdout)
-        results = dict(ready=ready, ready_cpu=ready_cpu, rss_idle=rss_idle, rss_load=rss_load, allowed=allowed, pending=pending, held=held, added=added,
+        results = dict(cold=cold, ready=ready, ready_cpu=ready_cpu, rss_idle=rss_idle, rss_load=rss_load, allowed=allowed, pending=pending, held=held, added=added,
                        from_sent=from_sent, from_answer=from_answer, rss_after=rss_after, hwm=hwm_after)
     finally:
         server.stop()
@@ -498,7 +520,11 @@ def report(args, r, load_before, load_after):
     print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit or '?'}, "
           f"{os.cpu_count()} cores, load average {load_before[0]:.1f} before / {load_after[0]:.1f} after, "
           f"JVM options `{args.java_opts}`, wrk -t{args.threads} -c{args.connections}, "
+          f"{args.jit_warmup} s of JIT warm-up after the start (ALLOWED and PENDING in turn), then "
           f"{args.warmup} s warm-up + {args.duration} s per run{' (SMOKE RUN: figures meaningless)' if args.smoke else ''}.")
+    if r["cold"]:
+        print("The JIT warm-up's runs, right after the start (10 s each): " + "; ".join(
+            f"{label} {x['rps']:,.0f} req/s p99 {x['p99_us'] / 1000:.0f} ms" for label, x in r["cold"]) + ".")
     print()
     print("| what | measured | target |")
     print("|---|---|---|")

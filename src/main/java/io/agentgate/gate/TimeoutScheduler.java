@@ -60,8 +60,10 @@ public class TimeoutScheduler {
             return t;
         });
         timer.setRemoveOnCancelPolicy(true);
-        LOG.infof("timeout timers armed for %d pending actions due within %s", armDue(),
-                config.approval().timerHorizon());
+        // on a worker, beside the rest of the start (its first query loads the query engine); until it has run,
+        // the sweep times out whatever comes due
+        workers.execute(() -> LOG.infof("timeout timers armed for %d pending actions due within %s", armDue(),
+                config.approval().timerHorizon()));
     }
 
     void stop(@Observes ShutdownEvent event) {
