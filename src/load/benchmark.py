@@ -135,6 +135,7 @@ class Server:
         deadline = started + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                self.args.keep = True  # the log says why
                 sys.exit(f"server exited with {self.proc.returncode}; log: {self.log_path}")
             try:
                 with urllib.request.urlopen(self.base + "/q/health/ready", timeout=2) as r:
@@ -143,6 +144,7 @@ class Server:
             except (urllib.error.URLError, ConnectionError, OSError):
                 pass
             time.sleep(0.01)
+        self.args.keep = True
         sys.exit(f"not ready after 120 s; log: {self.log_path}")
 
     def cpu_seconds(self):
