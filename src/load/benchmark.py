@@ -525,7 +525,7 @@ def report(args, r, load_before, load_after):
           f"{args.jit_warmup} s of JIT warm-up after the start (ALLOWED and PENDING in turn), then "
           f"{args.warmup} s warm-up + {args.duration} s per run{' (SMOKE RUN: figures meaningless)' if args.smoke else ''}.")
     if r["cold"]:
-        print("The JIT warm-up's runs, right after the start (10 s each): " + "; ".join(
+        print(f"The JIT warm-up's runs, right after the start ({2 if args.smoke else 10} s each): " + "; ".join(
             f"{label} {x['rps']:,.0f} req/s p99 {x['p99_us'] / 1000:.0f} ms" for label, x in r["cold"]) + ".")
     print()
     print("| what | measured | target |")
