@@ -64,9 +64,7 @@ public class DecisionResource {
         if (body.decidedBy() == null || body.decidedBy().isBlank()) {
             throw new InvalidRequest("decidedBy", "must not be blank");
         }
-        if (!body.decision().isPersonsDecision()) {
-            throw new InvalidRequest("decision", "must be APPROVED or REJECTED");
-        }
+        Vote.checkDecision(body.decision());
         return quorum.cast(id, body.decidedBy().trim(), body.decision(), VoteChannel.API, body.comment(), null, null,
                 body.toolArgs()).action();
     }

@@ -3,7 +3,6 @@ package io.agentgate.approval;
 import io.agentgate.common.Roles;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.gate.ActionView;
-import io.agentgate.common.InvalidRequest;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,9 +32,7 @@ public class PersonalTokenVotes {
     /** As above, approving with edits when {@code toolArgs} is not null (see {@link Quorum#cast}). */
     public ActionView decide(UUID actionId, SecurityIdentity user, ActionStatus decision, String comment,
             com.fasterxml.jackson.databind.node.ObjectNode toolArgs) {
-        if (!decision.isPersonsDecision()) {
-            throw new InvalidRequest("decision", "must be APPROVED or REJECTED");
-        }
+        Vote.checkDecision(decision);
         List<String> roles = user.getAttribute(Roles.USER_ROLES_ATTRIBUTE);
         if (roles == null || !(roles.contains("approver") || roles.contains("admin"))) {
             // a viewer's token reads nothing and decides nothing
