@@ -3,8 +3,10 @@ package io.agentgate.agent;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.common.Conflict;
 import io.agentgate.common.InvalidRequest;
+import io.agentgate.common.Jdbc;
 import io.agentgate.common.NotFound;
 import io.agentgate.common.Problem;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -33,6 +35,9 @@ public class AgentService {
     Clock clock;
 
     @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
     ApprovalRuleCheck rules;
 
     @Inject
@@ -51,6 +56,9 @@ public class AgentService {
     /** Agents stored before callbacks existed get a webhook secret (learnt by rotating the key). */
     @Transactional
     void ensureWebhookSecrets(@Observes StartupEvent event) {
+        if (!Jdbc.exists(dataSource, "SELECT 1 FROM agent WHERE webhook_secret IS NULL FETCH FIRST 1 ROWS ONLY")) {
+            return;
+        }
         Agent.<Agent>list("webhookSecret is null").forEach(a -> a.webhookSecret = ApiKeys.newWebhookSecret());
     }
 

@@ -4,8 +4,10 @@ import io.agentgate.approval.OutboxMail.Status;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.gate.ActionWriter;
 import io.agentgate.common.Backoff;
-import io.quarkus.panache.common.Page;
+import io.agentgate.common.OutboxRows;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.panache.common.Parameters;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
@@ -37,6 +39,16 @@ public class MailOutbox {
     Clock clock;
 
     @Inject
+    AgroalDataSource dataSource;
+
+    private OutboxRows rows;
+
+    @PostConstruct
+    void init() {
+        rows = new OutboxRows(dataSource, "mail_outbox");
+    }
+
+    @Inject
     MailSettings settings;
 
     @Inject
@@ -44,10 +56,6 @@ public class MailOutbox {
 
     @Inject
     ActionWriter writer;
-
-    /** A due row: ids only, the sender loads the rest after claiming it. */
-    public record Due(Long id) {
-    }
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void add(UUID actionId, String recipient, String kind) {
@@ -63,12 +71,8 @@ public class MailOutbox {
     }
 
     /** Rows due now: pending ones whose time has come, and claimed ones whose sender's lease ran out. */
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<Long> due(int limit) {
-        return OutboxMail.find("(status = :pending and nextAttemptAt <= :now) or (status = :sending and claimedUntil <= :now) "
-                + "order by nextAttemptAt, id", Parameters.with("pending", Status.PENDING).and("sending", Status.SENDING)
-                .and("now", now())).page(Page.ofSize(limit)).project(Due.class).list().stream().map(Due::id).toList();
+        return rows.due(now(), limit);
     }
 
     /**
@@ -139,10 +143,8 @@ public class MailOutbox {
     }
 
     /** Rows not yet sent (pending or being sent). */
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public long open() {
-        return OutboxMail.count("status in ?1", List.of(Status.PENDING, Status.SENDING));
+        return rows.open();
     }
 
     /** Rows of one action, oldest first (tests, operations). */

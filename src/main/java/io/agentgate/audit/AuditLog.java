@@ -3,6 +3,7 @@ package io.agentgate.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentgate.common.Ids;
+import io.agentgate.common.Jdbc;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -173,6 +174,9 @@ public class AuditLog {
     /** Chains rows written before the chain existed (or by an older version), oldest first. */
     @Transactional
     void chainUnchained(@Observes StartupEvent start) {
+        if (!Jdbc.exists(dataSource, "SELECT 1 FROM audit_event WHERE seq IS NULL FETCH FIRST 1 ROWS ONLY")) {
+            return;
+        }
         List<AuditEvent> loose = AuditEvent.list("seq is null order by id");
         if (loose.isEmpty()) {
             return;

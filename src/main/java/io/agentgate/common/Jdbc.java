@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * The few JDBC steps the features' read APIs share: parameters bound in order (instants as UTC timestamps with time
@@ -39,6 +40,19 @@ public final class Jdbc {
         try (PreparedStatement ps = prepare(c, sql, List.of(params)); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /**
+     * Whether the query finds a row, on a connection of its own: the start's checks for rows an older version left
+     * to mend, which on a current database find none without loading the ORM's query engine.
+     */
+    public static boolean exists(DataSource dataSource, String sql) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + e.getMessage(), e);
         }
     }
 

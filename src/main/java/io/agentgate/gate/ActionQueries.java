@@ -3,12 +3,14 @@ package io.agentgate.gate;
 import io.agentgate.common.DomainException;
 import io.agentgate.common.NotFound;
 import io.agentgate.policy.Violation;
-import io.quarkus.panache.common.Page;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,6 +27,9 @@ public class ActionQueries {
 
     @Inject
     Clock clock;
+
+    @Inject
+    AgroalDataSource dataSource;
 
     /** The action as its agent may see it; another agent's action does not exist. */
     @ActivateRequestContext
@@ -98,20 +103,17 @@ public class ActionQueries {
     }
 
     /** Ids of pending actions whose deadline has passed, oldest first. */
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.SUPPORTS)
     public List<UUID> overdue(int limit) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        return Action.<Action>find("status = ?1 and deadline <= ?2 order by deadline", ActionStatus.PENDING, now)
-                .page(Page.ofSize(limit)).project(IdOnly.class).list().stream().map(IdOnly::id).toList();
+        return pendingDeadlines(clock.instant(), limit).stream().map(ActionReads.Deadline::id).toList();
     }
 
-    /** Ids and deadlines of the pending actions due before {@code until}, soonest first, at most {@code limit}. */
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public List<PendingDeadline> pendingDeadlines(Instant until, int limit) {
-        return Action.find("status = ?1 and deadline <= ?2 order by deadline", ActionStatus.PENDING,
-                until.truncatedTo(ChronoUnit.MICROS)).page(Page.ofSize(limit)).project(PendingDeadline.class).list();
+    /**
+     * Ids and deadlines of the pending actions due before {@code until}, soonest first, at most {@code limit}. Plain
+     * JDBC, like {@link #countPending}: the sweep and the gauge run every few seconds from the start, and an idle
+     * instance then never loads the ORM's query engine for them.
+     */
+    public List<ActionReads.Deadline> pendingDeadlines(Instant until, int limit) {
+        return read(c -> ActionReads.pendingDue(c, until.truncatedTo(ChronoUnit.MICROS), limit));
     }
 
     /** Which of these actions are no longer pending (another instance decided them), read in one query. */
@@ -125,18 +127,26 @@ public class ActionQueries {
                 .list().stream().map(IdOnly::id).toList();
     }
 
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.SUPPORTS)
     public long countPending() {
-        return Action.count("status", ActionStatus.PENDING);
+        return read(c -> ActionReads.count(c, ActionStatus.PENDING));
     }
 
     /** Projection of an action's id. */
     public record IdOnly(UUID id) {
     }
 
-    /** Projection of a pending action's timer data. */
-    public record PendingDeadline(UUID id, Instant deadline) {
+    @FunctionalInterface
+    private interface Read<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** A read on a connection of its own (in the caller's transaction if there is one). */
+    private <T> T read(Read<T> read) {
+        try (Connection c = dataSource.getConnection()) {
+            return read.run(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("action query failed: " + e.getMessage(), e);
+        }
     }
 
     static NotFound notFound(UUID id) {

@@ -217,6 +217,23 @@ public final class ActionReads {
                 read.resultAt(), read.approvers(), read.requiredApprovals()));
     }
 
+    /** A pending action's deadline. */
+    public record Deadline(UUID id, Instant deadline) {
+    }
+
+    /** Pending actions due at or before {@code until}, soonest first, at most {@code limit} (timers, the sweep). */
+    public static List<Deadline> pendingDue(Connection c, Instant until, int limit) throws SQLException {
+        List<Deadline> due = new ArrayList<>();
+        try (PreparedStatement ps = Jdbc.prepare(c, "SELECT id, deadline FROM action WHERE status = ? AND deadline <= ? "
+                + "ORDER BY deadline, id FETCH FIRST ? ROWS ONLY", List.of(ActionStatus.PENDING.name(), until, limit));
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                due.add(new Deadline(Jdbc.uuid(rs, "id"), Jdbc.instant(rs, "deadline")));
+            }
+        }
+        return due;
+    }
+
     /** Actions in this status now. */
     public static long count(Connection c, ActionStatus status) throws SQLException {
         return Jdbc.count(c, "SELECT COUNT(*) FROM action WHERE status = ?", status.name());

@@ -2,9 +2,11 @@ package io.agentgate.gate;
 
 import io.agentgate.audit.AuditLog;
 import io.agentgate.common.Backoff;
+import io.agentgate.common.OutboxRows;
 import io.agentgate.gate.OutboxCallback.Status;
-import io.quarkus.panache.common.Page;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.panache.common.Parameters;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
@@ -32,14 +34,20 @@ public class CallbackOutbox {
     Clock clock;
 
     @Inject
+    AgroalDataSource dataSource;
+
+    private OutboxRows rows;
+
+    @PostConstruct
+    void init() {
+        rows = new OutboxRows(dataSource, "callback_outbox");
+    }
+
+    @Inject
     WebhookSettings settings;
 
     @Inject
     AuditLog audit;
-
-    /** Projection of a due row's id. */
-    public record Due(Long id) {
-    }
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void add(UUID actionId, String agentName, String url, String payload) {
@@ -55,12 +63,8 @@ public class CallbackOutbox {
         row.persist();
     }
 
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public List<Long> due(int limit) {
-        return OutboxCallback.find("(status = :pending and nextAttemptAt <= :now) or (status = :sending and "
-                + "claimedUntil <= :now) order by nextAttemptAt, id", dueParams(now())).page(Page.ofSize(limit))
-                .project(Due.class).list().stream().map(Due::id).toList();
+        return rows.due(now(), limit);
     }
 
     /** Takes a due row; false when another sender took it first or it is no longer due. */
@@ -102,10 +106,8 @@ public class CallbackOutbox {
         return next;
     }
 
-    @ActivateRequestContext
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public long open() {
-        return OutboxCallback.count("status in ?1", List.of(Status.PENDING, Status.SENDING));
+        return rows.open();
     }
 
     @ActivateRequestContext

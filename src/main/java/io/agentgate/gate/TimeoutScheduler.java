@@ -110,7 +110,7 @@ public class TimeoutScheduler {
 
     /** Arms the timers of the pending actions due within the horizon; returns how many were due. */
     private int armDue() {
-        List<ActionQueries.PendingDeadline> due = queries.pendingDeadlines(
+        List<ActionReads.Deadline> due = queries.pendingDeadlines(
                 clock.instant().plus(config.approval().timerHorizon()), ARM_BATCH);
         due.forEach(p -> arm(p.id(), p.deadline()));
         return due.size();

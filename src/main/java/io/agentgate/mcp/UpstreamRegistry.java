@@ -5,10 +5,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.common.InvalidRequest;
+import io.agentgate.common.Jdbc;
 import io.agentgate.common.NotFound;
 import io.agentgate.common.Problem;
 import io.agentgate.gate.ActionWriter;
 import io.agentgate.gate.CallbackTargets;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -66,6 +68,9 @@ public class UpstreamRegistry {
     Clock clock;
 
     @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
     ObjectMapper json;
 
     @Inject
@@ -74,6 +79,9 @@ public class UpstreamRegistry {
     private final ConcurrentHashMap<String, Upstream> live = new ConcurrentHashMap<>();
 
     void onStart(@Observes StartupEvent event) {
+        if (!Jdbc.exists(dataSource, "SELECT 1 FROM mcp_server FETCH FIRST 1 ROWS ONLY")) {
+            return; // none registered yet (the registry is read again when one is)
+        }
         // off the start-up thread: an unreachable upstream must not delay (or fail) the start
         Thread start = new Thread(this::sync, "agentgate-mcp-start");
         start.setDaemon(true);
