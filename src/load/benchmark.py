@@ -124,7 +124,7 @@ class Server:
         opts = self.args.java_opts.split()
         if any(o.startswith("-XX:SharedArchiveFile=") for o in opts) and not os.path.exists(
                 os.path.join(app_dir, "app-cds.jsa")):
-            log("no app-cds.jsa beside the jar (built without quarkus.package.jar.appcds.enabled): running without it")
+            log("no app-cds.jsa beside the jar (built with -Dappcds.training.skip=true): running without it")
             opts = [o for o in opts if not o.startswith("-XX:SharedArchiveFile=")]
         nmt = ["-XX:NativeMemoryTracking=summary"] if self.args.nmt else []
         cmd = ["java", *nmt, *opts, "-jar", os.path.basename(jar)]
