@@ -70,7 +70,7 @@ public final class AppCdsTraining {
         // the production command's options (README "Production"); the archive is written relative to the jar's
         // directory, which is how the production command names it
         ProcessBuilder launch = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=" + ARCHIVE, "-XX:+UseParallelGC",
-                "-Xms32m", "-Xmx160m", "-jar", "quarkus-run.jar")
+                "-XX:TrimNativeHeapInterval=2000", "-Xms32m", "-Xmx160m", "-jar", "quarkus-run.jar")
                 .directory(app.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
