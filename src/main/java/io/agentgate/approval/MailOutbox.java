@@ -41,13 +41,6 @@ public class MailOutbox {
     @Inject
     AgroalDataSource dataSource;
 
-    private OutboxRows rows;
-
-    @PostConstruct
-    void init() {
-        rows = new OutboxRows(dataSource, "mail_outbox");
-    }
-
     @Inject
     MailSettings settings;
 
@@ -56,6 +49,13 @@ public class MailOutbox {
 
     @Inject
     ActionWriter writer;
+
+    private OutboxRows rows;
+
+    @PostConstruct
+    void init() {
+        rows = new OutboxRows(dataSource, "mail_outbox");
+    }
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void add(UUID actionId, String recipient, String kind) {

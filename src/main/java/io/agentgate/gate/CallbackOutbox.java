@@ -36,18 +36,18 @@ public class CallbackOutbox {
     @Inject
     AgroalDataSource dataSource;
 
+    @Inject
+    WebhookSettings settings;
+
+    @Inject
+    AuditLog audit;
+
     private OutboxRows rows;
 
     @PostConstruct
     void init() {
         rows = new OutboxRows(dataSource, "callback_outbox");
     }
-
-    @Inject
-    WebhookSettings settings;
-
-    @Inject
-    AuditLog audit;
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void add(UUID actionId, String agentName, String url, String payload) {
