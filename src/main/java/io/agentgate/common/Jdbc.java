@@ -43,17 +43,34 @@ public final class Jdbc {
         }
     }
 
+    /** Work done on one JDBC connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs the work on a connection of its own (enlisted in the caller's transaction if there is one); a failure
+     * becomes an {@link IllegalStateException} that says what failed.
+     */
+    public static <T> T withConnection(DataSource dataSource, String what, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /**
      * Whether the query finds a row, on a connection of its own: the start's checks for rows an older version left
      * to mend, which on a current database find none without loading the ORM's query engine.
      */
     public static boolean exists(DataSource dataSource, String sql) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next();
-        } catch (SQLException e) {
-            throw new IllegalStateException("query failed: " + e.getMessage(), e);
-        }
+        return withConnection(dataSource, "query", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        });
     }
 
     public static Instant instant(ResultSet rs, String column) throws SQLException {

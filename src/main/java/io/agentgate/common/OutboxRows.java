@@ -1,9 +1,7 @@
 package io.agentgate.common;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,25 +29,20 @@ public final class OutboxRows {
 
     /** Ids of rows due now: pending ones whose time has come, and claimed ones whose lease ran out; at most limit. */
     public List<Long> due(Instant now, int limit) {
-        List<Long> ids = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = Jdbc.prepare(c, dueSql, List.of(now, now, limit));
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
+        return Jdbc.withConnection(dataSource, "outbox poll", c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = Jdbc.prepare(c, dueSql, List.of(now, now, limit));
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
             }
             return ids;
-        } catch (SQLException e) {
-            throw new IllegalStateException("outbox poll failed: " + e.getMessage(), e);
-        }
+        });
     }
 
     /** Rows not yet delivered (pending or being sent). */
     public long open() {
-        try (Connection c = dataSource.getConnection()) {
-            return Jdbc.count(c, openSql);
-        } catch (SQLException e) {
-            throw new IllegalStateException("outbox count failed: " + e.getMessage(), e);
-        }
+        return Jdbc.withConnection(dataSource, "outbox count", c -> Jdbc.count(c, openSql));
     }
 }

@@ -3,6 +3,7 @@ package io.agentgate.dashboard;
 import io.agentgate.approval.ApprovalReads;
 import io.agentgate.approval.Eligibility;
 import io.agentgate.audit.AuditReads;
+import io.agentgate.common.Jdbc;
 import io.agentgate.gate.ActionReads;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.gate.ViolationReads;
@@ -10,8 +11,6 @@ import io.agentgate.policy.Severity;
 import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -185,16 +184,7 @@ public class DashboardQueries {
         return s == null || s.isBlank() ? null : s.strip();
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T withConnection(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("dashboard query failed: " + e.getMessage(), e);
-        }
+    private <T> T withConnection(Jdbc.Work<T> work) {
+        return Jdbc.withConnection(dataSource, "dashboard query", work);
     }
 }

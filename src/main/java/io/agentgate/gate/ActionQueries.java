@@ -1,6 +1,7 @@
 package io.agentgate.gate;
 
 import io.agentgate.common.DomainException;
+import io.agentgate.common.Jdbc;
 import io.agentgate.common.NotFound;
 import io.agentgate.policy.Violation;
 import io.agroal.api.AgroalDataSource;
@@ -9,8 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -113,7 +112,8 @@ public class ActionQueries {
      * instance then never loads the ORM's query engine for them.
      */
     public List<ActionReads.Deadline> pendingDeadlines(Instant until, int limit) {
-        return read(c -> ActionReads.pendingDue(c, until.truncatedTo(ChronoUnit.MICROS), limit));
+        return Jdbc.withConnection(dataSource, "action query",
+                c -> ActionReads.pendingDue(c, until.truncatedTo(ChronoUnit.MICROS), limit));
     }
 
     /** Which of these actions are no longer pending (another instance decided them), read in one query. */
@@ -128,25 +128,11 @@ public class ActionQueries {
     }
 
     public long countPending() {
-        return read(c -> ActionReads.count(c, ActionStatus.PENDING));
+        return Jdbc.withConnection(dataSource, "action query", c -> ActionReads.count(c, ActionStatus.PENDING));
     }
 
     /** Projection of an action's id. */
     public record IdOnly(UUID id) {
-    }
-
-    @FunctionalInterface
-    private interface Read<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** A read on a connection of its own (in the caller's transaction if there is one). */
-    private <T> T read(Read<T> read) {
-        try (Connection c = dataSource.getConnection()) {
-            return read.run(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("action query failed: " + e.getMessage(), e);
-        }
     }
 
     static NotFound notFound(UUID id) {
