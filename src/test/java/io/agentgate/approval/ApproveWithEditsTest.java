@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentgate.Api;
+import io.agentgate.TestClock;
 import io.agentgate.audit.AuditEvent;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.gate.ActionQueries;
@@ -24,12 +25,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Approve with edits through the decision API: the edit runs, both versions are kept, policies judge the edit. */
@@ -44,6 +47,14 @@ class ApproveWithEditsTest {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void releaseClock() {
+        clock.release();
+    }
 
     private static UUID submit(String key, Map<String, Object> body) {
         return UUID.fromString(agent(key).body(body).post("/api/v1/actions").then().statusCode(202).extract()
@@ -144,7 +155,9 @@ class ApproveWithEditsTest {
 
     @Test
     void whenTheContextIsTheToolArgumentsTheEditIsJudgedAsTheContextToo() {
-        // the MCP gateway's shape: context = toolArgs = the call's arguments; transaction-limit reads context.amount
+        // the MCP gateway's shape: context = toolArgs = the call's arguments; transaction-limit reads context.amount.
+        // Within business hours, so the business-hours policy (HIGH agents' transactions) does not deny it first.
+        clock.runFrom(Instant.parse("2026-11-24T10:00:00Z")); // a Tuesday, 10:00 UTC
         String key = Api.register(Map.of("name", uniqueName("payer"), "riskLevel", "HIGH",
                 "capabilities", Map.of("financialTransactions", true), "maxTransactionAmount", 1000,
                 "approval", Map.of("required", true, "approvers", List.of("alice@example.com"))));
