@@ -152,7 +152,9 @@ public final class AppCdsTraining {
         String decided = id(expect(202, "POST", "/api/v1/actions", pendingKey, submit));
         CompletableFuture<HttpResponse<String>> held = http.sendAsync(request(base, "GET", "/api/v1/actions/" + decided
                 + "?wait=30", pendingKey, null), HttpResponse.BodyHandlers.ofString());
-        Thread.sleep(200); // held by then: the decision below wakes it
+        // give the poll time to be held, so the decision below wakes it (were it not held yet, it would answer the
+        // decided action at once: the run still passes, only the wake-up path would be missing from the archive)
+        Thread.sleep(200);
         expect(200, "POST", "/api/v1/actions/" + decided + "/decision", adminToken,
                 "{\"decision\":\"APPROVED\",\"decidedBy\":\"appcds\",\"comment\":\"training run\"}");
         HttpResponse<String> woken = held.get(30, TimeUnit.SECONDS);
