@@ -27,7 +27,9 @@ import java.util.stream.Stream;
  * decision, reads, an error, metrics, the login page) and stops it: at exit the JVM writes every class loaded and
  * linked by then, with the lambda forms and proxies it generated, to {@code app-cds.jsa} beside the jar. The
  * production command maps that archive ({@code -XX:SharedArchiveFile=app-cds.jsa}), so a start neither parses nor
- * verifies those classes again; Quarkus's own archive covers only what its static initialisation loads.
+ * verifies those classes again; Quarkus's own archive covers only what its static initialisation loads. It also
+ * lists the classes the run loaded from the application's jars in {@code target/appcds-loaded-classes.txt}, for
+ * {@code StoredJars.java}, which the build runs next.
  *
  * <p>Any unexpected answer fails the build with the server's log: a training run that no longer matches the API
  * would leave an archive that misses the request path.
@@ -36,6 +38,9 @@ public final class AppCdsTraining {
 
     private static final Duration READY_WITHIN = Duration.ofSeconds(180);
     private static final String ARCHIVE = "app-cds.jsa";
+    /** Beside the quarkus-app directory (not in it: it is not deployed), read by StoredJars.java. */
+    private static final String LOADED_CLASSES = "appcds-loaded-classes.txt";
+    private static final Pattern CLASS_LOAD = Pattern.compile("\\] (\\S+) source: file:(\\S+\\.jar)$");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
@@ -53,11 +58,12 @@ public final class AppCdsTraining {
         if (args.length != 2) {
             throw new IllegalArgumentException("usage: java AppCdsTraining.java <target/quarkus-app> <db-kind>");
         }
+        Path app = Path.of(args[0]).toAbsolutePath();
+        Files.deleteIfExists(app.resolveSibling(LOADED_CLASSES));
         if (!"h2".equals(args[1])) {
             System.out.println("[appcds] a " + args[1] + " build: no database to train on here, Quarkus's archive stays");
             return;
         }
-        Path app = Path.of(args[0]).toAbsolutePath();
         Path archive = app.resolve(ARCHIVE);
         Files.deleteIfExists(archive);
         Path work = Files.createTempDirectory("agentgate-appcds-");
@@ -69,8 +75,11 @@ public final class AppCdsTraining {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // the production command's options (README "Production"); the archive is written relative to the jar's
         // directory, which is how the production command names it
-        ProcessBuilder launch = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=" + ARCHIVE, "-XX:+UseParallelGC",
-                "-XX:TrimNativeHeapInterval=2000", "-Xms32m", "-Xmx160m", "-jar", "quarkus-run.jar")
+        // and a log of the classes it loads, for the list of them StoredJars keeps uncompressed
+        Path classLog = work.resolve("classes.log");
+        ProcessBuilder launch = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=" + ARCHIVE,
+                "-Xlog:class+load=info:file=" + classLog, "-XX:+UseParallelGC", "-XX:TrimNativeHeapInterval=2000",
+                "-Xms32m", "-Xmx160m", "-jar", "quarkus-run.jar")
                 .directory(app.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -98,8 +107,10 @@ public final class AppCdsTraining {
             if (!Files.isRegularFile(archive) || Files.size(archive) == 0) {
                 throw new IllegalStateException("the JVM wrote no " + ARCHIVE + " at exit");
             }
-            System.out.printf("[appcds] %s written by a training run in %.1f s (%d MB)%n", archive,
-                    (System.nanoTime() - started) / 1e9, Files.size(archive) >> 20);
+            int classes = writeClassList(classLog, app, app.resolveSibling(LOADED_CLASSES));
+            System.out.printf("[appcds] %s written by a training run in %.1f s (%d MB); %d classes it loaded from the"
+                    + " application's jars listed in %s%n", archive, (System.nanoTime() - started) / 1e9,
+                    Files.size(archive) >> 20, classes, app.resolveSibling(LOADED_CLASSES));
         } catch (Exception | AssertionError e) {
             server.destroyForcibly();
             System.err.println("[appcds] training run failed: " + e.getMessage() + "\n--- server log (" + log
@@ -241,6 +252,27 @@ public final class AppCdsTraining {
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * Lists the classes the run loaded from the jars under {@code app}, one binary name a line, sorted; returns how
+     * many. The JVM's class-load log names each class with the jar it came from.
+     */
+    private static int writeClassList(Path classLog, Path app, Path list) throws IOException {
+        List<String> names;
+        try (Stream<String> lines = Files.lines(classLog)) {
+            names = lines.map(CLASS_LOAD::matcher)
+                    .filter(m -> m.find() && Path.of(URI.create("file:" + m.group(2))).startsWith(app))
+                    .map(m -> m.group(1))
+                    .distinct()
+                    .sorted()
+                    .toList();
+        }
+        if (names.isEmpty()) {
+            throw new IllegalStateException("the class-load log " + classLog + " names no class from " + app);
+        }
+        Files.write(list, names);
+        return names.size();
     }
 
     private static void deleteTree(Path dir) throws IOException {
