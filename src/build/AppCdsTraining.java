@@ -79,7 +79,7 @@ public final class AppCdsTraining {
         Path classLog = work.resolve("classes.log");
         ProcessBuilder launch = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=" + ARCHIVE,
                 "-Xlog:class+load=info:file=" + classLog, "-XX:+UseParallelGC", "-XX:TrimNativeHeapInterval=2000",
-                "-Xms32m", "-Xmx160m", "-jar", "quarkus-run.jar")
+                "-XX:CompileThresholdScaling=3", "-Xms32m", "-Xmx160m", "-jar", "quarkus-run.jar")
                 .directory(app.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
