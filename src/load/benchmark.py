@@ -32,6 +32,7 @@ import re
 import resource
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -132,6 +133,11 @@ class Server:
         fresh = not os.path.exists(os.path.join(self.workdir, "data"))
         log(f"launch: {' '.join(cmd)} (cwd {app_dir}, database {env['QUARKUS_DATASOURCE_JDBC_URL']}, "
             f"{'new' if fresh else 'existing'})")
+        # a server left running on the port (another benchmark, a developer's instance) would answer for this one
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", self.args.port)) == 0:
+                sys.exit(f"something already listens on 127.0.0.1:{self.args.port}: stop it, or pass --port "
+                         f"(-Dload.port=...)")
         out = open(self.log_path, "ab")
         started = time.monotonic()
         self.proc = subprocess.Popen(cmd, cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT,
