@@ -8,13 +8,20 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agentgate.Api;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,6 +44,9 @@ class McpFrontDoorTest {
              "arguments":{"action":"search_knowledge_base","context":{"query":"%s"}}}}""";
     /** A Java class name: a dotted package and a class, or a bare ...Exception / ...Error. */
     static final Pattern JAVA_CLASS = Pattern.compile("\\b([a-z][a-z0-9_]*\\.){2,}[A-Z]\\w*|\\b\\w+(Exception|Error)\\b");
+
+    @TestHTTPResource("/")
+    URI base;
 
     private static RequestSpecification mcp(String key, String session) {
         RequestSpecification spec = given().auth().oauth2(key).contentType(ContentType.JSON)
@@ -93,6 +103,24 @@ class McpFrontDoorTest {
         assertEquals(404, foreign.statusCode());
         assertEquals(unknown.statusCode(), foreign.statusCode());
         assertEquals(unknown.body().asString(), foreign.body().asString());
+    }
+
+    @Test
+    void theLegacySseSessionIsBoundToTheAgentThatInitializedIt() throws Exception {
+        String keyA = Api.openAgent(uniqueName("sse-owner"));
+        String keyB = Api.openAgent(uniqueName("sse-intruder"));
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<Stream<String>> stream = http.send(HttpRequest.newBuilder(base.resolve("/mcp/sse"))
+                .header("Authorization", "Bearer " + keyA).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofLines());
+        try (Stream<String> lines = stream.body()) {
+            String endpoint = lines.filter(l -> l.startsWith("data:")).findFirst().orElseThrow().substring(5).trim();
+            String path = URI.create(endpoint).getRawPath();
+            assertTrue(path.startsWith("/mcp/messages/"), endpoint);
+            mcp(keyA, null).body(INITIALIZE).post(path).then().statusCode(200);
+            mcp(keyB, null).body(LIST).post(path).then().statusCode(404);
+            mcp(keyA, null).body(LIST).post(path).then().statusCode(200);
+        }
     }
 
     @ParameterizedTest
