@@ -172,12 +172,25 @@ final class Upstream {
 
     /** What went wrong, in one line of plain words (never a Java class), for tool errors and the audit trail. */
     static String cause(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
+        Throwable outer = error;
+        while ((outer instanceof CompletionException || outer instanceof ExecutionException)
+                && outer.getCause() != null) {
+            outer = outer.getCause();
         }
-        String message = cause.getMessage() == null || cause.getMessage().isBlank() ? null : cause.getMessage();
+        // the most telling failure in the chain (the SDK wraps a refused connection in "failed to initialize")
+        Throwable t = outer;
+        for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause() == t ? null : t.getCause()) {
+            String known = known(t);
+            if (known != null) {
+                return known;
+            }
+        }
+        return words(outer) == null ? "an unexpected failure inside AgentGate" : words(outer);
+    }
+
+    private static String known(Throwable cause) {
+        String message = words(cause);
+        String detail = message == null ? "" : " (" + message + ")";
         if (cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException) {
             return "no answer in time (agentgate.mcp.upstream-timeout)";
         }
@@ -193,18 +206,25 @@ final class Upstream {
             return "the upstream no longer knows the session";
         }
         if (cause instanceof ConnectException) {
-            return "could not connect to the upstream" + (message == null ? "" : " (" + message + ")");
+            return "could not connect to the upstream" + detail;
         }
         if (cause instanceof UnknownHostException) {
             return "the upstream's host does not resolve";
         }
         if (cause instanceof javax.net.ssl.SSLException) {
-            return "the TLS connection to the upstream failed" + (message == null ? "" : " (" + message + ")");
+            return "the TLS connection to the upstream failed" + detail;
         }
         if (cause instanceof IOException || cause instanceof io.vertx.core.VertxException) {
-            return "the connection to the upstream failed" + (message == null ? "" : " (" + message + ")");
+            return "the connection to the upstream failed" + detail;
         }
-        return message == null ? "an unexpected failure inside AgentGate" : message;
+        return null;
+    }
+
+    private static String words(Throwable cause) {
+        String message = cause.getMessage();
+        // new Exception(cause) takes the cause's class name and message as its own: that is no word for anyone
+        boolean borrowed = message != null && cause.getCause() != null && message.equals(cause.getCause().toString());
+        return message == null || message.isBlank() || borrowed ? null : message;
     }
 
     private void failed(Throwable error) {
