@@ -306,10 +306,10 @@ public class Gateway {
             if (error != null) {
                 details.put("error", Upstream.cause(error));
             }
-            String text = answer.toString();
+            Refusals.Kept kept = Refusals.forRecords(answer, actionId);
             Runnable record = () -> gate.recordResult(actionId, call.agent(), new ResultRequest(
-                    Refusals.forAudit(text), durationMs, null, null, null));
-            return bindings.returned(call, actionId, details, record, Refusals.forReplay(text, actionId), bound)
+                    kept.audit(), durationMs, null, null, null));
+            return bindings.returned(call, actionId, details, record, kept.replay(), bound)
                     .thenApply(nothing -> answer);
         }).thenCompose(stage -> stage);
     }
