@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.TimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +37,7 @@ import org.jboss.logging.Logger;
  * {@code agentgate_mail_sent_total} and {@code agentgate_mail_failures_total}.
  */
 @ApplicationScoped
+@Startup // its meters are in /q/metrics from the start, before the first mail
 public class ApprovalMailer {
 
     public static final String KIND = "approval_request";
