@@ -20,7 +20,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 STARTED=$SECONDS
-PROJECT=agentgate-ci
+PROJECT="agentgate-ci-$$"   # its own name per run: containers, network and volumes of this run only
 OUT="$ROOT/target/ci-compose"
 SUITE=bookworm
 MIRROR="${AGENTGATE_CI_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -73,9 +73,24 @@ step "podman $(podman version --format '{{.Client.Version}}'), podman-compose $(
 
 # ---- cleanup, whatever happens -------------------------------------------------------------------------
 ROOTFS_DIRS=()
+declare -A PIDS=()
 COMPOSE_UP=""
 compose() {
     podman-compose -p "$PROJECT" -f "$ROOT/docker/compose.yml" "$@"
+}
+# Removes this run's stack: compose down, then what podman-compose 1.0.3 leaves (the network, and the anonymous
+# volumes of the images' VOLUME lines).
+remove_stack() {
+    local containers volumes status=0
+    containers=$(podman ps -a -q --filter "label=io.podman.compose.project=$PROJECT")
+    volumes=$(for c in $containers; do podman inspect --format '{{range .Mounts}}{{.Name}} {{end}}' "$c"; done)
+    compose down -v -t 5 >"$OUT/compose-down.log" 2>&1 || status=$?
+    podman ps -a -q --filter "label=io.podman.compose.project=$PROJECT" | xargs -r podman rm -f -v >/dev/null 2>&1 || true
+    # shellcheck disable=SC2086
+    [ -z "${volumes// /}" ] || podman volume rm -f $volumes >/dev/null 2>&1 || true
+    podman volume ls -q --filter "label=io.podman.compose.project=$PROJECT" | xargs -r podman volume rm -f >/dev/null 2>&1 || true
+    podman network rm -f "${PROJECT}_default" >/dev/null 2>&1 || true
+    return "$status"
 }
 cleanup() {
     local status=$?
@@ -87,12 +102,10 @@ cleanup() {
                 podman logs --tail 40 "$c" >&2 2>&1 || true
             done
         fi
-        compose down -v -t 5 >"$OUT/compose-down.log" 2>&1 || true
-        # whatever podman-compose left behind: this project's containers, its network and volumes
-        podman ps -a -q --filter "label=io.podman.compose.project=$PROJECT" | xargs -r podman rm -f >/dev/null 2>&1 || true
-        podman network rm -f "${PROJECT}_default" >/dev/null 2>&1 || true
-        podman volume ls -q --filter "label=io.podman.compose.project=$PROJECT" | xargs -r podman volume rm -f >/dev/null 2>&1 || true
+        remove_stack || true
     fi
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
     for dir in "${ROOTFS_DIRS[@]}"; do
         for m in dev/pts dev proc sys; do mountpoint -q "$dir/$m" 2>/dev/null && umount -l "$dir/$m"; done
         rm -rf --one-file-system "$dir"
@@ -106,30 +119,36 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- 2. base images: Debian root file systems (debootstrap), kept between runs -----------------------
-BASE_REF=""
-base_image() { # name, packages -> BASE_REF, the image reference
-    local name=$1 packages=$2 tag dir
-    tag="$SUITE-$(printf '%s %s' "$MIRROR" "$packages" | sha256sum | cut -c1-12)"
-    local ref="localhost/agentgate-ci/$name:$tag"
-    if podman image exists "$ref"; then
-        step "base image $ref: kept from an earlier run"
-    else
-        step "base image $ref: debootstrap $SUITE (minbase + $packages) from $MIRROR"
-        dir=$(mktemp -d /var/tmp/agentgate-ci-rootfs.XXXXXX)
-        ROOTFS_DIRS+=("$dir")
-        debootstrap --variant=minbase --include="$packages" "$SUITE" "$dir" "$MIRROR" >"$OUT/debootstrap-$name.log" 2>&1 \
-            || { tail -n 20 "$OUT/debootstrap-$name.log" >&2; die "debootstrap of $name failed"; }
-        rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
-        tar -C "$dir" -c . | podman import --change 'CMD ["/bin/bash"]' - "$ref" >/dev/null
-        rm -rf --one-file-system "$dir"
-        step "base image $ref: imported"
+# The tag carries a hash of the mirror and package list, so a changed list makes a new image. The two
+# debootstraps run side by side (they mostly wait on the mirror).
+declare -A PACKAGES=([debian-jre]="$JRE_PACKAGES" [debian-services]="$SERVICES_PACKAGES")
+declare -A BASE_REF ROOTFS
+for name in debian-jre debian-services; do
+    tag="$SUITE-$(printf '%s %s' "$MIRROR" "${PACKAGES[$name]}" | sha256sum | cut -c1-12)"
+    BASE_REF[$name]="localhost/agentgate-ci/$name:$tag"
+    if podman image exists "${BASE_REF[$name]}"; then
+        step "base image ${BASE_REF[$name]}: kept from an earlier run"
+        continue
     fi
-    BASE_REF=$ref
-}
-base_image debian-jre "$JRE_PACKAGES"
-JRE_IMAGE=$BASE_REF
-base_image debian-services "$SERVICES_PACKAGES"
-SERVICES_IMAGE=$BASE_REF
+    step "base image ${BASE_REF[$name]}: debootstrap $SUITE (minbase + ${PACKAGES[$name]}) from $MIRROR"
+    ROOTFS[$name]=$(mktemp -d /var/tmp/agentgate-ci-rootfs.XXXXXX)
+    ROOTFS_DIRS+=("${ROOTFS[$name]}")
+    debootstrap --variant=minbase --include="${PACKAGES[$name]}" "$SUITE" "${ROOTFS[$name]}" "$MIRROR" \
+        >"$OUT/debootstrap-$name.log" 2>&1 &
+    PIDS[$name]=$!
+done
+for name in "${!PIDS[@]}"; do
+    wait "${PIDS[$name]}" || { tail -n 20 "$OUT/debootstrap-$name.log" >&2; die "debootstrap of $name failed"; }
+    dir=${ROOTFS[$name]}
+    rm -rf "$dir"/var/cache/apt/archives/*.deb "$dir"/var/lib/apt/lists/*
+    tar -C "$dir" -c . | podman import --change 'CMD ["/bin/bash"]' - "${BASE_REF[$name]}" >"$OUT/import-$name.log" 2>&1 \
+        || { cat "$OUT/import-$name.log" >&2; die "podman import of $name failed"; }
+    rm -rf --one-file-system "$dir"
+    unset "PIDS[$name]"
+    step "base image ${BASE_REF[$name]}: imported"
+done
+JRE_IMAGE=${BASE_REF[debian-jre]}
+SERVICES_IMAGE=${BASE_REF[debian-services]}
 step "JDK of the product image: $(podman run --rm "$JRE_IMAGE" java -version 2>&1 | head -n 1)"
 
 # ---- 3. service images (nginx, PostgreSQL, Prometheus, SMTP catcher) from the Debian base ----------------
@@ -226,12 +245,13 @@ fi
 PROXY_URL="http://127.0.0.1:$PROXY_PORT" MAIL_URL="http://127.0.0.1:$MAIL_PORT" \
 PROMETHEUS_URL="http://127.0.0.1:$PROMETHEUS_PORT" ADMIN_TOKEN="$AGENTGATE_ADMIN_TOKEN" \
 APP1="${CTR[app1]}" APP2="${CTR[app2]}" SCREENSHOT="$SCREENSHOT" CHROMEDRIVER_PORT="$(free_port)" \
-ELAPSED=$((SECONDS - STARTED)) PYTHONPATH="$ROOT/docker/ci" python3 docker/ci/drive_stack.py
+ELAPSED=$((SECONDS - STARTED)) PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$ROOT/docker/ci" python3 docker/ci/drive_stack.py
 
 # ---- 7. down -------------------------------------------------------------------------------------
-compose down -v -t 5 >"$OUT/compose-down.log" 2>&1 || { cat "$OUT/compose-down.log" >&2; die "compose down failed"; }
+remove_stack || { cat "$OUT/compose-down.log" >&2; die "compose down failed"; }
+COMPOSE_UP=""
 left=$(podman ps -a -q --filter "label=io.podman.compose.project=$PROJECT" | wc -l)
 [ "$left" -eq 0 ] || die "compose down left $left containers"
-COMPOSE_UP=""
+! podman network exists "${PROJECT}_default" || die "the stack's network is still there"
 step "compose down: containers, network and volumes removed"
 echo "== compose stage passed in $((SECONDS - STARTED)) s"
