@@ -167,9 +167,14 @@ else
     ./mvnw -B -ntp -Ppostgresql -DskipTests -Dappcds.training.skip=true package >"$OUT/package.log" 2>&1 \
         || { tail -n 40 "$OUT/package.log" >&2; die "./mvnw package failed"; }
 fi
+previous=$(podman image inspect --format '{{.Id}}' localhost/agentgate-ci/agentgate:postgresql 2>/dev/null || true)
 podman build --format docker --ignorefile docker/Dockerfile.dockerignore -f docker/Dockerfile \
     --build-arg "RUNTIME_IMAGE=$JRE_IMAGE" -t "localhost/agentgate-ci/agentgate:postgresql" . >"$OUT/build-agentgate.log" 2>&1 \
     || { tail -n 40 "$OUT/build-agentgate.log" >&2; die "building the product image failed"; }
+# the previous run's product image, now untagged, is not kept
+if [ -n "$previous" ] && [ "$previous" != "$(podman image inspect --format '{{.Id}}' localhost/agentgate-ci/agentgate:postgresql)" ]; then
+    podman rmi "$previous" >/dev/null 2>&1 || true
+fi
 step "product image localhost/agentgate-ci/agentgate:postgresql built ($(grep -c '^STEP' "$OUT/build-agentgate.log") steps; its own AppCDS archive written by its JDK)"
 
 # ---- 5. the compose stack --------------------------------------------------------------------------
