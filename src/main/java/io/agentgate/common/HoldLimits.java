@@ -3,6 +3,7 @@ package io.agentgate.common;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,9 +16,10 @@ import org.jboss.logging.Logger;
  * (gate), held MCP calls (mcp), live streams (dashboard). Defaults come from the heap and the open-files limit, so
  * one client flooding with waiting requests gets {@code 429} long before the process runs out of either.
  *
- * <p>Meters: {@code agentgate_held{kind}} (held now) and {@code agentgate_held_rejected_total{kind,limit}}
+ * <p>Created at start, so the limits in effect are in the start log. Meters: {@code agentgate_held{kind}} (held now) and {@code agentgate_held_rejected_total{kind,limit}}
  * ({@code limit} is {@code agent}, {@code session} or {@code total}).
  */
+@Startup
 @ApplicationScoped
 public class HoldLimits {
 
