@@ -34,6 +34,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response domain(DomainException e) {
+        if (e instanceof TooBusy busy) {
+            return Response.fromResponse(e.toProblem().toResponse())
+                    .header(HttpHeaders.RETRY_AFTER, busy.retryAfterSeconds()).build();
+        }
         return e.toProblem().toResponse();
     }
 

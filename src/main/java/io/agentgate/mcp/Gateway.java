@@ -229,7 +229,11 @@ public class Gateway {
 
     /** Waits (up to the call budget) for the decision of a held call, then settles it or answers "still pending". */
     private CompletionStage<JsonNode> await(GatewayCall call, UUID actionId) {
-        return held.await(call, actionId).thenCompose(view -> {
+        Optional<CompletionStage<ActionView>> waiting = held.await(call, actionId);
+        if (waiting.isEmpty()) {
+            return CompletableFuture.completedFuture(held.tooMany(actionId));
+        }
+        return waiting.get().thenCompose(view -> {
             if (view.status().isTerminal()) {
                 return settle(call, view);
             }
