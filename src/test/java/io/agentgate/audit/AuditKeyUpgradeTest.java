@@ -16,76 +16,46 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * A database written by the version before the audit key: migrated up to V17, with an unkeyed (plain SHA-256) chain
- * of three events and one row an even older version left without a position. The upgraded application verifies the
- * old part as unkeyed, chains on keyed from the upgrade point, and catches keyed events rewritten as unkeyed ones.
+ * A trail written by the version before the audit key, as the V18 migration leaves it: three events chained the old
+ * way (plain SHA-256, no key id), the head after them with no key id, and one row an even older version left without
+ * a position. The application verifies the old part as unkeyed, chains on keyed from the upgrade point, and catches
+ * keyed events rewritten as unkeyed ones.
  */
 @QuarkusTest
-@TestProfile(AuditKeyUpgradeTest.OldDatabase.class)
+@TestProfile(AuditKeyUpgradeTest.OwnDatabase.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditKeyUpgradeTest {
 
     static final int UNKEYED = 4;
 
-    /** Builds the old database before the application starts; pins the unkeyed part as the README advises. */
-    public static class OldDatabase implements QuarkusTestProfile {
+    /** Own database, nothing written at start (no governance file); the unkeyed part pinned as the README advises. */
+    public static class OwnDatabase implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Map<String, String> config = new HashMap<>(TestDatabase.postgres() ? TestDatabase.own("audit-upgrade")
-                    : Map.of("quarkus.datasource.jdbc.url", h2File()));
-            String url = config.get("quarkus.datasource.jdbc.url");
-            String user = TestDatabase.postgres() ? System.getProperty("test-db.user", "postgres") : "agentgate";
-            String kind = TestDatabase.postgres() ? "postgresql" : "h2";
-            Flyway.configure().dataSource(url, user, "").locations("classpath:db/migration", "classpath:db/" + kind)
-                    .target("17").load().migrate();
-            writeUnkeyedChain(url, user);
-            config.put("quarkus.flyway.clean-at-start", "false");
-            config.put("agentgate.governance-file", "");
-            config.put("agentgate.audit.last-unkeyed-seq", String.valueOf(UNKEYED));
-            return config;
-        }
-
-        private static String h2File() {
-            Path dir = Path.of("target", "audit-upgrade-db");
-            try {
-                if (Files.exists(dir)) {
-                    try (Stream<Path> files = Files.walk(dir)) {
-                        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                    }
-                }
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-            return "jdbc:h2:file:" + dir.toAbsolutePath().resolve("db") + ";LOCK_TIMEOUT=10000";
+            return TestDatabase.own("audit-upgrade", "agentgate.governance-file", "",
+                    "agentgate.audit.last-unkeyed-seq", String.valueOf(UNKEYED));
         }
     }
 
     /** Three events chained the old way (SHA-256, no key id), the head after them, and one unchained row. */
-    static void writeUnkeyedChain(String url, String user) {
-        try (Connection c = DriverManager.getConnection(url, user, "")) {
+    private void writeUnkeyedChain() {
+        try (Connection c = dataSource.getConnection()) {
             String prev = AuditHash.GENESIS;
             Instant at = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MICROS);
             for (int i = 1; i <= 4; i++) {
@@ -117,9 +87,10 @@ class AuditKeyUpgradeTest {
                     ps.executeUpdate();
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE audit_chain_head SET seq = 3, hash = ?")) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE audit_chain_head SET seq = 3, hash = ?, key_id = NULL WHERE seq = 0")) {
                 ps.setString(1, prev);
-                ps.executeUpdate();
+                assertEquals(1, ps.executeUpdate(), "nothing was chained before");
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot write the old database: " + e.getMessage(), e);
@@ -128,6 +99,9 @@ class AuditKeyUpgradeTest {
 
     @Inject
     AuditKeys keys;
+
+    @Inject
+    AuditLog audit;
 
     @Inject
     DataSource dataSource;
@@ -148,6 +122,8 @@ class AuditKeyUpgradeTest {
     @Test
     @Order(1)
     void theOldChainVerifiesAsUnkeyedAndTheChainGoesOnKeyedAfterTheMarker() {
+        writeUnkeyedChain();
+        audit.chainUnchained(null); // as at the start of the upgraded version
         List<AuditEvent> before = chain();
         assertEquals(UNKEYED, before.size(), "the unchained row was chained at start, unkeyed like its version");
         assertTrue(before.stream().allMatch(e -> e.keyId == null));
