@@ -82,8 +82,8 @@ for name in APPS:
     check(app.get("build", {}).get("args", {}).get("DB_KIND") == "postgresql",
           f"{name} is not built with DB_KIND=postgresql")
     env = app.get("environment", {})
-    for secret in ("AGENTGATE_ADMIN_TOKEN", "AGENTGATE_LINKS_SECRET", "QUARKUS_DATASOURCE_PASSWORD",
-                   "QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY"):
+    for secret in ("AGENTGATE_ADMIN_TOKEN", "AGENTGATE_LINKS_SECRET", "AGENTGATE_AUDIT_KEY",
+                   "QUARKUS_DATASOURCE_PASSWORD", "QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY"):
         check(re.fullmatch(r"\$\{[A-Z_]+:\?.+\}", str(env.get(secret, ""))),
               f"{name} {secret} is not required (${{VAR:?message}})")
     check(env.get("QUARKUS_DATASOURCE_JDBC_URL") == "jdbc:postgresql://postgres:5432/agentgate", f"{name} JDBC URL")

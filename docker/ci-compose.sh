@@ -196,6 +196,7 @@ export AGENTGATE_IMAGE=localhost/agentgate-ci/agentgate:postgresql \
     AGENTGATE_BASE_URL="http://127.0.0.1:$PROXY_PORT" \
     AGENTGATE_ADMIN_TOKEN="$(secret 24)" \
     AGENTGATE_LINKS_SECRET="$(secret 32)" \
+    AGENTGATE_AUDIT_KEY="$(secret 32)" \
     AGENTGATE_SESSION_KEY="$(secret 24)" \
     POSTGRES_PASSWORD="$(secret 16)"
 # Grafana is left out: Debian does not package it (its dashboard is checked by docker/check_ops_kit.py).

@@ -255,6 +255,7 @@ class FloodIT {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("AGENTGATE_ADMIN_TOKEN", ADMIN);
         env.put("AGENTGATE_LINKS_SECRET", "flood-links-secret-0123456789abcdef0123456789");
+        env.put("AGENTGATE_AUDIT_KEY", "flood-audit-key-0123456789abcdef0123456789abc");
         env.put("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY", "flood-session-key-0123456789abcdef");
         env.put("QUARKUS_MAILER_MOCK", "true");
         env.put("QUARKUS_LOG_CATEGORY__IO_AGENTGATE__LEVEL", "WARN");
