@@ -272,6 +272,11 @@ class FloodIT {
             }
             env.put("QUARKUS_DATASOURCE_JDBC_URL", base.substring(0, base.lastIndexOf('/') + 1) + "agentgate_flood");
             env.put("QUARKUS_DATASOURCE_USERNAME", user);
+            // the pool opened in full at start: its connections are files too, and one that opens during the flood
+            // is no socket the flood left behind
+            env.put("QUARKUS_DATASOURCE_JDBC_INITIAL_SIZE", "32");
+            env.put("QUARKUS_DATASOURCE_JDBC_MIN_SIZE", "32");
+            env.put("QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "32");
         } else {
             env.put("QUARKUS_DATASOURCE_JDBC_URL",
                     "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath() + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000");
