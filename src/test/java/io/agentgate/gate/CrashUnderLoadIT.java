@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentgate.PackagedApp;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class CrashUnderLoadIT {
 
-    private static final String ADMIN = "crash-admin-token-0123456789";
+    private static final String ADMIN = PackagedApp.adminToken("crash");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CLIENTS = 16;
 
@@ -158,53 +155,12 @@ class CrashUnderLoadIT {
     }
 
     private Map<String, String> environment(Path dir) throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        port = freePort();
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("AGENTGATE_ADMIN_TOKEN", ADMIN);
-        env.put("AGENTGATE_LINKS_SECRET", "crash-links-secret-0123456789abcdef0123456789");
-        env.put("AGENTGATE_AUDIT_KEY", "crash-audit-key-0123456789abcdef0123456789");
-        env.put("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY", "crash-session-key-0123456789abcdef");
-        env.put("QUARKUS_MAILER_MOCK", "true");
-        env.put("QUARKUS_LOG_CATEGORY__IO_AGENTGATE__LEVEL", "WARN");
-        if ("postgresql".equals(System.getProperty("quarkus.datasource.db-kind"))) {
-            String base = System.getProperty("test-db.url");
-            String user = System.getProperty("test-db.user", "postgres");
-            try (Connection c = DriverManager.getConnection(base, user, ""); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS agentgate_crash WITH (FORCE)");
-                s.execute("CREATE DATABASE agentgate_crash");
-            }
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", base.substring(0, base.lastIndexOf('/') + 1) + "agentgate_crash");
-            env.put("QUARKUS_DATASOURCE_USERNAME", user);
-        } else {
-            env.put("QUARKUS_DATASOURCE_JDBC_URL",
-                    "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath() + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000");
-        }
-        return env;
+        port = PackagedApp.freePort();
+        return PackagedApp.environment("crash", dir, port);
     }
 
     private void start(Map<String, String> env, Path log) throws Exception {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        assertTrue(Files.exists(jar), "the packaged jar exists (integration tests run after package): " + jar);
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString());
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        app = pb.start();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < until) {
-            assertTrue(app.isAlive(), "the app exited at start; see " + log);
-            try {
-                if (send(HttpRequest.newBuilder(uri("/q/health/ready")).GET().build()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the app was not ready within 120 s; see " + log);
+        app = PackagedApp.start(env, log);
     }
 
     private String register(String body) throws Exception {
@@ -230,11 +186,5 @@ class CrashUnderLoadIT {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentgate.PackagedApp;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -20,12 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class FloodIT {
 
-    private static final String ADMIN = "flood-admin-token-0123456789";
+    private static final String ADMIN = PackagedApp.adminToken("flood");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PER_AGENT = 200;
     private static final int TOTAL = 300;
@@ -250,57 +246,24 @@ class FloodIT {
     }
 
     private Map<String, String> environment(Path dir) throws Exception {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        port = freePort();
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("AGENTGATE_ADMIN_TOKEN", ADMIN);
-        env.put("AGENTGATE_LINKS_SECRET", "flood-links-secret-0123456789abcdef0123456789");
-        env.put("AGENTGATE_AUDIT_KEY", "flood-audit-key-0123456789abcdef0123456789abc");
-        env.put("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY", "flood-session-key-0123456789abcdef");
-        env.put("QUARKUS_MAILER_MOCK", "true");
-        env.put("QUARKUS_LOG_CATEGORY__IO_AGENTGATE__LEVEL", "WARN");
+        port = PackagedApp.freePort();
+        Map<String, String> env = PackagedApp.environment("flood", dir, port);
         // the test's limits: a few hundred held polls instead of thousands
         env.put("AGENTGATE_LIMITS_HELD_POLLS_PER_AGENT", Integer.toString(PER_AGENT));
         env.put("AGENTGATE_LIMITS_HELD_POLLS_TOTAL", Integer.toString(TOTAL));
         env.put("AGENTGATE_LIMITS_RETRY_AFTER", "2S");
-        if ("postgresql".equals(System.getProperty("quarkus.datasource.db-kind"))) {
-            String base = System.getProperty("test-db.url");
-            String user = System.getProperty("test-db.user", "postgres");
-            try (Connection c = DriverManager.getConnection(base, user, ""); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS agentgate_flood WITH (FORCE)");
-                s.execute("CREATE DATABASE agentgate_flood");
-            }
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", base.substring(0, base.lastIndexOf('/') + 1) + "agentgate_flood");
-            env.put("QUARKUS_DATASOURCE_USERNAME", user);
+        if (PackagedApp.postgresql()) {
             // the pool opened in full at start: its connections are files too, and one that opens during the flood
             // is no socket the flood left behind
             env.put("QUARKUS_DATASOURCE_JDBC_INITIAL_SIZE", "32");
             env.put("QUARKUS_DATASOURCE_JDBC_MIN_SIZE", "32");
             env.put("QUARKUS_DATASOURCE_JDBC_MAX_SIZE", "32");
-        } else {
-            env.put("QUARKUS_DATASOURCE_JDBC_URL",
-                    "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath() + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000");
         }
         return env;
     }
 
     private void start(Map<String, String> env, Path log) throws Exception {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        assertTrue(Files.exists(jar), "the packaged jar exists (integration tests run after package): " + jar);
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString());
-        pb.environment().clear();
-        pb.environment().putAll(env);
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        app = pb.start();
-        awaitTrue(() -> {
-            assertTrue(app.isAlive(), "the app exited at start; see " + log);
-            try {
-                return send(HttpRequest.newBuilder(uri("/q/health/ready")).GET().build()).statusCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            }
-        }, Duration.ofSeconds(120), () -> "the app was not ready; see " + log);
+        app = PackagedApp.start(env, log);
     }
 
     private String register(String body) throws Exception {
@@ -327,11 +290,5 @@ class FloodIT {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
