@@ -85,8 +85,8 @@ public class Grants {
             throw new InvalidRequest(FIELD + ".for", "must be an ISO-8601 duration above zero and at most " + max
                     + " (agentgate.grants.max-duration)");
         }
-        if (grant.maxUses() != null && grant.maxUses() < 1) {
-            throw new InvalidRequest(FIELD + ".maxUses", "must be at least 1");
+        if (grant.maxUses() != null && (grant.maxUses() < 1 || grant.maxUses() > 1_000_000)) {
+            throw new InvalidRequest(FIELD + ".maxUses", "must be from 1 to 1000000, or absent for no limit");
         }
     }
 

@@ -2,7 +2,6 @@ package io.agentgate.approval;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentgate.audit.AuditLog;
-import io.agentgate.common.Conflict;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.gate.ActionNotPending;
 import io.agentgate.gate.ActionQueries;
@@ -117,7 +116,7 @@ public class Quorum {
      * eligible, and with a quorum only the one that completes it.
      *
      * @throws InvalidRequest a grant with a reject, or one longer than {@code agentgate.grants.max-duration}
-     * @throws Conflict       a grant with an approval that does not complete the quorum (nothing stored)
+     * @throws GrantNeedsQuorum a grant with an approval that does not complete the quorum (nothing stored)
      */
     public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
             String nonce, String credential, ObjectNode toolArgs, GrantRequest grant) {
@@ -156,12 +155,7 @@ public class Quorum {
         }
         if (grant != null && channel != VoteChannel.API
                 && Vote.approvals(actionId) + 1 < action.requiredApprovals()) {
-            throw new Conflict("grant-needs-quorum", "Only the approval that completes the quorum may grant",
-                    "Action " + actionId + " needs " + action.requiredApprovals() + " approvals and has "
-                            + Vote.approvals(actionId) + "; this approval would not decide it, so it cannot grant. "
-                            + "Nothing was recorded: approve without a grant, and let the last approver grant",
-                    Map.of("actionId", actionId, "approvals", Vote.approvals(actionId), "requiredApprovals",
-                            action.requiredApprovals()));
+            throw new GrantNeedsQuorum(actionId, Vote.approvals(actionId), action.requiredApprovals());
         }
         Vote vote = new Vote();
         vote.toolArgs = changes ? edit.toolArgs() : null;
