@@ -40,6 +40,11 @@ class GrantLinkTest {
         String key = agentWith(List.of(alice), 1);
         submit(key, Map.of("room", "7", "at", "10:00")).then().statusCode(202);
         Mails.Received mail = Mails.awaitOne(alice);
+        // the mail says in plain words what a grant would cover and what not
+        org.junit.jupiter.api.Assertions.assertTrue(mail.text().contains("On the Approve page you may also grant: "
+                + "let later book_meeting requests of ") && mail.text().contains("A grant never covers other agents "
+                + "or actions, anything a policy denies"), mail.text());
+        org.junit.jupiter.api.Assertions.assertTrue(mail.html().contains("id=\"grant-note\""), mail.html());
         open(mail.approve()).then().statusCode(200).body(containsString("id=\"grant-choice\""))
                 .body(containsString("exactly these arguments"));
         open(mail.reject()).then().statusCode(200).body(not(containsString("id=\"grant-choice\"")));
