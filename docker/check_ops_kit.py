@@ -82,8 +82,8 @@ for name in APPS:
     check(app.get("build", {}).get("args", {}).get("DB_KIND") == "postgresql",
           f"{name} is not built with DB_KIND=postgresql")
     env = app.get("environment", {})
-    for secret in ("AGENTGATE_ADMIN_TOKEN", "AGENTGATE_LINKS_SECRET", "QUARKUS_DATASOURCE_PASSWORD",
-                   "QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY"):
+    for secret in ("AGENTGATE_ADMIN_TOKEN", "AGENTGATE_LINKS_SECRET", "AGENTGATE_AUDIT_KEY",
+                   "QUARKUS_DATASOURCE_PASSWORD", "QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY"):
         check(re.fullmatch(r"\$\{[A-Z_]+:\?.+\}", str(env.get(secret, ""))),
               f"{name} {secret} is not required (${{VAR:?message}})")
     check(env.get("QUARKUS_DATASOURCE_JDBC_URL") == "jdbc:postgresql://postgres:5432/agentgate", f"{name} JDBC URL")
@@ -100,7 +100,17 @@ for name in APPS:
 check(services.get("app1") == services.get("app2"), "app1 and app2 differ")
 
 proxy = services.get("proxy", {})
-check(str(proxy.get("image", "")).startswith("nginx:"), "proxy is not nginx")
+# images may be replaced through the environment (${VAR:-default}, as CI does with its locally built ones)
+IMAGE = re.compile(r"\$\{[A-Z_]+:-(.+)\}")
+
+
+def default_image(service):
+    image = str(services.get(service, {}).get("image", ""))
+    match = IMAGE.fullmatch(image)
+    return match.group(1) if match else image
+
+
+check(default_image("proxy").startswith("nginx:"), "proxy is not nginx")
 for app_name in APPS:
     check(proxy.get("depends_on", {}).get(app_name, {}).get("condition") == "service_healthy",
           f"proxy does not wait for a healthy {app_name}")
@@ -113,6 +123,10 @@ read_timeout = re.search(r"location / \{.*?proxy_read_timeout (\d+)s", nginx, re
 check(read_timeout and int(read_timeout.group(1)) > 60, "nginx cuts long-polls before agentgate.approval.max-wait (60 s)")
 check("X-Forwarded-For" in nginx, "nginx does not pass the client address")
 check("non_idempotent" not in nginx, "nginx may re-send a POST to the other replica")
+private = re.search(r"location /q/ \{(.*?)\}", nginx, re.S)
+check(private and "return 404" in private.group(1), "nginx forwards /q/* (metrics, OpenAPI) to clients")
+connect = re.search(r"location / \{.*?proxy_connect_timeout (\d+)s", nginx, re.S)
+check(connect and int(connect.group(1)) <= 5, "nginx waits the default 60 s on a replica that is gone")
 prometheus = yaml.safe_load((DOCKER / "prometheus/prometheus.yml").read_text())
 targets = [t for job in prometheus["scrape_configs"] if job["job_name"] == "agentgate"
            for c in job["static_configs"] for t in c["targets"]]
@@ -133,7 +147,8 @@ for name, service in services.items():
     for dependency, how in service.get("depends_on", {}).items():
         if how.get("condition") == "service_healthy":
             check("healthcheck" in services.get(dependency, {}), f"{name} waits for {dependency}, which has no healthcheck")
-published = {name: [str(p).split(":")[-2] for p in s.get("ports", [])] for name, s in services.items()}
+# the container side of each published port (the host side may come from the environment)
+published = {name: [str(p).rsplit(":", 1)[-1] for p in s.get("ports", [])] for name, s in services.items()}
 for name, port in (("proxy", "8080"), ("mailpit", "8025"), ("prometheus", "9090"), ("grafana", "3000")):
     check(port in published.get(name, []), f"{name} does not publish port {port}")
 for name, service in services.items():

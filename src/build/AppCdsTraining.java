@@ -93,6 +93,7 @@ public final class AppCdsTraining {
         env.put("QUARKUS_MAILER_MOCK", "true");
         env.put("AGENTGATE_ADMIN_TOKEN", adminToken);
         env.put("AGENTGATE_LINKS_SECRET", secret());
+        env.put("AGENTGATE_AUDIT_KEY", secret());
         env.put("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY", secret());
         env.put("MALLOC_ARENA_MAX", "2");
         Process server = launch.start();

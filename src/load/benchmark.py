@@ -6,7 +6,7 @@ Run through Maven (``./mvnw -Pload verify``, see README "Performance") or direct
 
 What it does, in order:
   1. launches ``java <java-opts> -jar quarkus-run.jar`` (prod profile, new temporary data directory, admin token,
-     links secret and session key set, ``quarkus.mailer.mock=true`` so no mail leaves the process) and times
+     links secret, audit key and session key set, ``quarkus.mailer.mock=true`` so no mail leaves the process) and times
      launch -> ``/q/health/ready`` 200 (first start, so Flyway migrates an empty database);
   2. registers three agents through the admin API: ``bench-allowed`` (LOW, no approval rule), ``bench-pending``
      (LOW, approval required for every action, no named approvers so no mail is queued) and ``bench-granted`` (as
@@ -48,6 +48,7 @@ DEFAULT_JAVA_OPTS = ("-XX:SharedArchiveFile=app-cds.jsa -XX:+UseParallelGC -XX:T
 
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
 LINKS_SECRET = "bench-links-secret-0123456789abcdef0123456789"
+AUDIT_KEY = "bench-audit-key-0123456789abcdef0123456789"
 SESSION_KEY = "bench-session-key-0123456789abcdef"
 SUBMIT_BODY = json.dumps({"action": "search_knowledge_base", "context": {"query": "refund policy for damaged goods"}})
 
@@ -111,6 +112,7 @@ class Server:
         env = dict(os.environ,
                    AGENTGATE_ADMIN_TOKEN=ADMIN_TOKEN,
                    AGENTGATE_LINKS_SECRET=LINKS_SECRET,
+                   AGENTGATE_AUDIT_KEY=AUDIT_KEY,
                    QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY=SESSION_KEY,
                    QUARKUS_HTTP_PORT=str(self.args.port),
                    QUARKUS_HTTP_HOST="127.0.0.1",

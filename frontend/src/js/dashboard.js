@@ -42,6 +42,13 @@
     var pending = null;
     var known = {};
     document.querySelectorAll('tr[data-id]').forEach(function (tr) { known[tr.getAttribute('data-id')] = true; });
+    // each region's HTML as the server last rendered it (times left out: their words change by the second), so a
+    // re-read that changed nothing leaves the page's elements alone
+    var rendered = {};
+    function served(html) { return html.replace(/(<time[^>]*>)[^<]*(<\/time>)/g, '$1$2'); }
+    container.querySelectorAll('[data-live-region]').forEach(function (region) {
+      rendered[region.id] = served(region.innerHTML);
+    });
 
     function say(text) { if (status) status.textContent = text; }
 
@@ -55,7 +62,9 @@
           var doc = new DOMParser().parseFromString(html, 'text/html');
           container.querySelectorAll('[data-live-region]').forEach(function (region) {
             var fresh = doc.getElementById(region.id);
-            if (fresh) region.replaceWith(document.importNode(fresh, true));
+            if (!fresh || served(fresh.innerHTML) === rendered[region.id]) return;
+            rendered[region.id] = served(fresh.innerHTML);
+            region.replaceWith(document.importNode(fresh, true));
           });
           var added = 0;
           document.querySelectorAll('tr[data-id]').forEach(function (tr) {
@@ -81,6 +90,15 @@
       var event;
       try { event = JSON.parse(message.data); } catch (e) { return; }
       if (!event || event.type === 'heartbeat') return;
+      if (event.type === 'ended') {
+        // the session ended (logout here or elsewhere): no reconnect, the next page load asks to log in
+        source.close();
+        if (status) status.classList.remove('on');
+        say('Session ended: reload the page to log in again.');
+        return;
+      }
+      // every (re)connect starts with 'resync': the list is re-read once, so nothing that happened before the
+      // stream was subscribed (between the page's render and now, or while it was away) is missed
       clearTimeout(pending);
       pending = setTimeout(function () { refresh(event); }, 150);
     };
@@ -88,9 +106,10 @@
   }
 
   document.addEventListener('DOMContentLoaded', function () {
-    renderTimes(document);
-    setInterval(function () { renderTimes(document); }, 1000);
+    // live() first: it keeps the regions as served, before the times are put in the viewer's zone
     var container = document.querySelector('[data-live]');
     if (container) live(container);
+    renderTimes(document);
+    setInterval(function () { renderTimes(document); }, 1000);
   });
 })();

@@ -38,6 +38,8 @@ class ReadmeExamplesTest {
 
     private static final Pattern BLOCK = Pattern.compile("<!-- tested: ([a-z-]+) -->\\s*```(\\w+)\\n(.*?)```",
             Pattern.DOTALL);
+    /** The test profile's agentgate.audit.key. */
+    private static final String AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789a";
     private static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3"
             : "python3";
 
@@ -114,16 +116,23 @@ class ReadmeExamplesTest {
         Path verifier = Files.createTempFile("verify_audit", ".py");
         Files.writeString(verifier, only("audit-verify"));
 
-        Result run = run(List.of(PYTHON, verifier.toString()), Map.of(), export, Duration.ofSeconds(60));
+        // the holder of the audit key runs it with the application's own variables
+        Map<String, String> keyHolder = Map.of("AGENTGATE_AUDIT_KEY", AUDIT_KEY);
+        Result run = run(List.of(PYTHON, verifier.toString()), keyHolder, export, Duration.ofSeconds(60));
         assertEquals(valid ? 0 : 1, run.exit(), run.toString());
         assertTrue(valid, "the chain of the test database verifies: " + run);
         assertTrue(run.stdout().startsWith("valid: "), run.toString());
+        Result keyless = run(List.of(PYTHON, verifier.toString()), Map.of("AGENTGATE_AUDIT_KEY", "",
+                "AGENTGATE_AUDIT_PREVIOUS_KEYS", "not-the-key-0123456789abcdef0123456789"), export, Duration.ofSeconds(60));
+        assertEquals(1, keyless.exit(), keyless.toString());
+        assertTrue(keyless.stderr().startsWith("line 1 ") && keyless.stderr().contains("which you did not give"),
+                keyless.toString());
 
         List<String> lines = new ArrayList<>(export.lines().toList());
         int last = lines.size() - 1;
         lines.set(last, lines.get(last).replace("\"actor\":\"admin\"", "\"actor\":\"admim\""));
         assertFalse(lines.get(last).equals(export.lines().toList().get(last)), "the last event is the admin's");
-        Result edited = run(List.of(PYTHON, verifier.toString()), Map.of(), String.join("\n", lines) + "\n",
+        Result edited = run(List.of(PYTHON, verifier.toString()), keyHolder, String.join("\n", lines) + "\n",
                 Duration.ofSeconds(60));
         assertEquals(1, edited.exit(), edited.toString());
         assertTrue(edited.stderr().contains("line " + (last + 1) + " ") && edited.stderr()

@@ -37,7 +37,9 @@ public class AgentResource {
     AgentService agents;
 
     @POST
-    @Operation(operationId = "createAgent", summary = "Register an agent", description = "Returns the agent with its API key, shown only here.")
+    @Operation(operationId = "createAgent", summary = "Register an agent", description = "Returns the agent with its API key, shown only here, and `warnings`: the approvers who "
+            + "cannot vote (a disabled account, an account without the approver role, a group without an approver) "
+            + "and why; they get no mail.")
     @APIResponse(responseCode = "201", description = "Registered; body has apiKey",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
     @APIResponse(responseCode = "400", description = "Invalid body")
@@ -48,7 +50,8 @@ public class AgentResource {
     public Response create(@Valid @NotNull AgentRequest body, @Context UriInfo uri) {
         AgentService.Registered registered = agents.create(body, ADMIN_ACTOR);
         return Response.created(uri.getAbsolutePathBuilder().path(registered.agent().name).build())
-                .entity(AgentView.of(registered.agent(), registered.apiKey())).build();
+                .entity(AgentView.of(registered.agent(), registered.apiKey())
+                        .withWarnings(agents.approverWarnings(registered.agent()))).build();
     }
 
     @GET
@@ -73,14 +76,17 @@ public class AgentResource {
 
     @PUT
     @Path("{name}")
-    @Operation(operationId = "updateAgent", summary = "Change an agent", description = "Replaces risk level, capabilities, limits and approval settings. The name cannot change.")
-    @APIResponse(responseCode = "200", description = "The changed agent")
+    @Operation(operationId = "updateAgent", summary = "Change an agent", description = "Replaces risk level, capabilities, limits and approval settings. The name cannot change. "
+            + "The answer's `warnings` name the approvers who cannot vote, and why.")
+    @APIResponse(responseCode = "200", description = "The changed agent, with warnings", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AgentView.class)))
     @APIResponse(responseCode = "400", description = "Invalid body")
     @APIResponse(responseCode = "401", description = "No or bad admin token")
     @APIResponse(responseCode = "403", description = "An agent key, not the admin token")
     @APIResponse(responseCode = "404", description = "No such agent")
     public AgentView update(@PathParam("name") String name, @Valid @NotNull AgentRequest body) {
-        return AgentView.of(agents.update(name, body, ADMIN_ACTOR), null);
+        Agent agent = agents.update(name, body, ADMIN_ACTOR);
+        return AgentView.of(agent, null).withWarnings(agents.approverWarnings(agent));
     }
 
     @POST

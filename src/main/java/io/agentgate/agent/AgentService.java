@@ -41,6 +41,9 @@ public class AgentService {
     ApprovalRuleCheck rules;
 
     @Inject
+    ApproverCheck approvers;
+
+    @Inject
     AuditLog audit;
 
     @Inject
@@ -90,6 +93,17 @@ public class AgentService {
         changed.fire(new AgentCache.AgentChanged(agent.name));
         LOG.infof("agent %s registered (risk %s, key %s)", agent.name, agent.riskLevel, agent.apiKeyId);
         return new Registered(agent, key.key());
+    }
+
+    /** The agent's approvers who cannot vote as the accounts stand now (they get no mail), and why. */
+    @Transactional
+    public List<ApproverCheck.ApproverWarning> approverWarnings(Agent agent) {
+        List<ApproverCheck.ApproverWarning> warnings = approvers.warnings(agent.profile().approval().approvers());
+        if (!warnings.isEmpty()) {
+            LOG.warnf("agent %s: %d of its approvers cannot vote (%s)", agent.name, warnings.size(),
+                    String.join(", ", warnings.stream().map(ApproverCheck.ApproverWarning::reason).toList()));
+        }
+        return warnings;
     }
 
     @Transactional

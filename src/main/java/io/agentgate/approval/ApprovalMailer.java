@@ -12,8 +12,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.TimeoutException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Observes;
@@ -25,6 +26,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,6 +37,7 @@ import org.jboss.logging.Logger;
  * {@code agentgate_mail_sent_total} and {@code agentgate_mail_failures_total}.
  */
 @ApplicationScoped
+@Startup // its meters are in /q/metrics from the start, before the first mail
 public class ApprovalMailer {
 
     public static final String KIND = "approval_request";
@@ -43,6 +46,9 @@ public class ApprovalMailer {
     public static final String SENT = "agentgate_mail_sent";
     private static final int BATCH = 50;
     private static final Logger LOG = Logger.getLogger(ApprovalMailer.class);
+    /** A qualified Java class name or an exception's simple name. */
+    private static final Pattern JAVA_WORDS = Pattern.compile(
+            "\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*|\\b\\w*(?:Exception|Error)\\b");
     /** Marks a transaction that queued mail, so it kicks the sender once when it commits. */
     private static final Object KICK = new Object();
 
@@ -79,18 +85,17 @@ public class ApprovalMailer {
     MailSettings settings;
 
     @Inject
-    MeterRegistry registry;
-
-    @Inject
     TransactionSynchronizationRegistry transactions;
 
     private final AtomicLong open = new AtomicLong();
     private final OutboxPump pump = new OutboxPump("mail", BATCH, n -> outbox.due(n), ids -> outbox.claim(ids), this::deliver,
             () -> open.set(outbox.open()));
-    private Counter failures;
-    private Counter sent;
+    // made with the bean: the scheduler may poll before the application's start-up observers have run
+    private final Counter failures;
+    private final Counter sent;
 
-    void start(@Observes StartupEvent event) {
+    @Inject
+    public ApprovalMailer(MeterRegistry registry) {
         registry.gauge(OUTBOX_PENDING, open);
         failures = Counter.builder(FAILURES).description("Approver mails the SMTP server did not accept (each attempt)")
                 .register(registry);
@@ -166,11 +171,21 @@ public class ApprovalMailer {
             LOG.infof("mail %d for action %s sent (attempt %d)", mail.id, mail.actionId, mail.attempts);
         } catch (RuntimeException e) {
             failures.increment();
-            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            String error = inWords(e);
             var next = outbox.failed(mail, error);
-            LOG.warnf("mail %d for action %s failed (attempt %d): %s; next attempt at %s", mail.id, mail.actionId,
-                    mail.attempts, error, next);
+            LOG.warnf("mail %d for action %s failed (attempt %d): %s: %s; next attempt at %s", mail.id, mail.actionId,
+                    mail.attempts, e.getClass().getName(), e.getMessage(), next);
         }
+    }
+
+    /** The failure as the dashboard's mail list shows it: the server's words, never a Java class name. */
+    static String inWords(RuntimeException e) {
+        if (e instanceof TimeoutException) {
+            return "the mail server did not answer in time";
+        }
+        String message = e.getMessage();
+        return message == null || message.isBlank() || JAVA_WORDS.matcher(message).find()
+                ? "the mail could not be sent (the server log has the details)" : message;
     }
 
     @ActivateRequestContext

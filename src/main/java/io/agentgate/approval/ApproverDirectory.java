@@ -11,14 +11,26 @@ import java.util.Set;
 public interface ApproverDirectory {
 
     /** A person's account as far as voting is concerned. */
-    record Person(String email, boolean approverRole, Set<String> groups) {
+    record Person(String email, boolean approverRole, Set<String> groups, boolean disabled) {
+
+        public Person(String email, boolean approverRole, Set<String> groups) {
+            this(email, approverRole, groups, false);
+        }
+
+        /** The account itself allows voting: the approver (or admin) role, and not disabled. */
+        public boolean mayVote() {
+            return approverRole && !disabled;
+        }
     }
 
     Optional<Person> find(String email);
 
-    /** Emails of the accounts with the approver (or admin) role in this group, sorted. */
+    /** Emails of the enabled accounts with the approver (or admin) role in this group, sorted. */
     List<String> approversIn(String group);
 
-    /** Emails of every account with the approver (or admin) role, sorted. */
+    /** Emails of every enabled account with the approver (or admin) role, sorted. */
     List<String> allApprovers();
+
+    /** Emails (lower case) of the accounts that may not vote at all: disabled, or without the approver role. */
+    Set<String> nonVoters();
 }

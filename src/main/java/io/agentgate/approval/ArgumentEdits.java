@@ -27,9 +27,10 @@ import java.util.UUID;
  * Approve with edits: an approver's replacement for an action's tool arguments, checked before any vote counts it.
  * The edit must be a JSON object of at most {@link #MAX_CHARS} characters, and is evaluated by every policy as if
  * the agent had submitted it: same agent (its profile as of now), action, tool, user, session and request time, and
- * already admitted by the rate limit. When the action's context is the tool arguments themselves (as the MCP gateway
- * submits them) the edit stands for the context too. A deny refuses the edit ({@link EditRefused}); a review is what
- * is happening now, so it is accepted and kept in the vote's audit event.
+ * already admitted by the rate limit. The context the policies see carries the edited arguments
+ * ({@link #editedContext}): they are what will run, whether or not the agent's context was the arguments themselves.
+ * A deny refuses the edit ({@link EditRefused}); a review is what is happening now, so it is accepted and kept in the
+ * vote's audit event.
  */
 @ApplicationScoped
 public class ArgumentEdits {
@@ -119,14 +120,29 @@ public class ArgumentEdits {
         } catch (NotFound e) {
             throw new EditUncheckable(actionId, action.agent());
         }
-        ObjectNode context = object(action.context());
         Evaluation evaluation = engine.evaluate(new ActionContext(agent, action.view().action(),
-                context.equals(submitted) ? edited : context, action.toolName(), edited, action.userId(),
-                action.sessionId(), action.view().createdAt(), Boolean.TRUE));
+                editedContext(object(action.context()), submitted, edited), action.toolName(), edited,
+                action.userId(), action.sessionId(), action.view().createdAt(), Boolean.TRUE));
         if (evaluation.outcome() == Outcome.DENIED) {
             throw new EditRefused(actionId, evaluation.violations());
         }
         return new Edit(text, compact(submitted), evaluation.violations());
+    }
+
+    /**
+     * The context the policies see for an edit: the submitted context with the edited arguments written over it, key
+     * by top-level key (a key the edit removed from the submitted arguments is removed), so a policy reading
+     * {@code context.amount} sees the amount that will run. When the context is the arguments, this is the edit.
+     */
+    static ObjectNode editedContext(ObjectNode context, ObjectNode submitted, ObjectNode edited) {
+        ObjectNode seen = context.deepCopy();
+        submitted.fieldNames().forEachRemaining(key -> {
+            if (!edited.has(key)) {
+                seen.remove(key);
+            }
+        });
+        seen.setAll(edited.deepCopy());
+        return seen;
     }
 
     /** What the pages show: the submitted arguments, the ones to approve (an edit in force or the approved edit). */

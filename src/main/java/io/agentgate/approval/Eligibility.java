@@ -1,6 +1,7 @@
 package io.agentgate.approval;
 
 import io.agentgate.agent.ApprovalSettings;
+import io.agentgate.agent.ApproverCheck;
 import io.agentgate.common.DomainException;
 import io.agentgate.gate.ActionStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,16 +17,19 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Who may vote on a pending action: the one rule every channel asks (mail link, dashboard, and the mail's recipient
- * list). The action carries the approvers copied from its agent at submission:
+ * Who may vote on a pending action: the one rule every channel asks (mail link, dashboard, API decision with a
+ * personal token, and the mail's recipient list). The action carries the approvers copied from its agent at
+ * submission:
  * <ul>
- * <li>a named person ({@code alice@example.com}) votes, account or not (mail-only approvers);</li>
- * <li>{@code group:<name>}: every account in that group with the approver or admin role, as of the vote;</li>
- * <li>no approvers at all: every account with the approver or admin role.</li>
+ * <li>a named person ({@code alice@example.com}) votes without an account (mail-only approvers); with an account,
+ * only while it is enabled and has the approver or admin role;</li>
+ * <li>{@code group:<name>}: every enabled account in that group with the approver or admin role, as of the vote;</li>
+ * <li>no approvers at all: every enabled account with the approver or admin role.</li>
  * </ul>
+ * It also tells an agent's registration which of its approvers cannot vote ({@link ApproverCheck}).
  */
 @ApplicationScoped
-public class Eligibility {
+public class Eligibility implements ApproverCheck {
 
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
@@ -35,7 +39,10 @@ public class Eligibility {
 
     /** Why a person may not cast a vote on a pending action. */
     public enum Reason {
-        /** Not among the action's approvers (by name, group, or the approver role when it names none). */
+        /**
+         * Not among the action's approvers (by name, group, or the approver role when it names none), or an account
+         * that may not vote at all (disabled, or without the approver role).
+         */
         NOT_APPROVER,
         /** Approving an action requested on their own behalf (four eyes); rejecting it stays possible. */
         OWN_REQUEST,
@@ -63,9 +70,9 @@ public class Eligibility {
      */
     public Optional<Ineligible> refusal(List<String> approvers, String userId, String person, ActionStatus decision,
             ApprovalReads.VoteRow earlier) {
-        if (approvers != null && !mayVote(approvers, person)) {
-            return Optional.of(new Ineligible(Reason.NOT_APPROVER, "Only this action's approvers decide it: "
-                    + describe(approvers) + ". You are not (or no longer) among them, so your vote cannot count."));
+        Optional<String> notApprover = approvers == null ? Optional.empty() : notApprover(approvers, person);
+        if (notApprover.isPresent()) {
+            return Optional.of(new Ineligible(Reason.NOT_APPROVER, notApprover.get()));
         }
         if (decision == ActionStatus.APPROVED && SelfApproval.isOwnRequest(userId, person)) {
             return Optional.of(new Ineligible(Reason.OWN_REQUEST, "This action was requested on your behalf ("
@@ -82,35 +89,81 @@ public class Eligibility {
     }
 
     public boolean mayVote(List<String> approvers, String person) {
+        return notApprover(approvers, person).isEmpty();
+    }
+
+    /** Why this person is no approver of an action with these approvers, in words; empty when they are. */
+    private Optional<String> notApprover(List<String> approvers, String person) {
+        String notListed = "Only this action's approvers decide it: " + describe(approvers)
+                + ". You are not (or no longer) among them, so your vote cannot count.";
         if (person == null || person.isBlank()) {
-            return false;
+            return Optional.of(notListed);
         }
         String email = person.strip().toLowerCase(Locale.ROOT);
+        Optional<ApproverDirectory.Person> account = directory.find(email);
+        if (account.isPresent() && !account.get().mayVote()) {
+            // whoever names them: an account that may not vote is refused on every channel
+            return Optional.of(accountRefusal(account.get()) + ", so your vote cannot count.");
+        }
         List<String> groups = new ArrayList<>();
         for (String approver : approvers) {
             if (isGroup(approver)) {
                 groups.add(group(approver));
             } else if (approver.strip().equalsIgnoreCase(email)) {
-                return true;
+                return Optional.empty();
             }
         }
         if (!approvers.isEmpty() && groups.isEmpty()) {
-            return false;
+            return Optional.of(notListed);
         }
-        return directory.find(email).filter(ApproverDirectory.Person::approverRole)
-                .map(p -> approvers.isEmpty() || groups.stream().anyMatch(p.groups()::contains)).orElse(false);
+        boolean member = account.map(p -> approvers.isEmpty() || groups.stream().anyMatch(p.groups()::contains))
+                .orElse(false);
+        return member ? Optional.empty() : Optional.of(notListed);
     }
 
-    /** Everyone who gets the approval mail: the named people, then the members of the named groups. */
+    private static String accountRefusal(ApproverDirectory.Person account) {
+        return account.disabled() ? "The account " + account.email() + " is disabled"
+                : "The account " + account.email() + " has the viewer role: viewers see every action but decide none, "
+                        + "even where an agent names them as an approver";
+    }
+
+    /**
+     * Approvers named on an agent that nobody can vote through: an account that is disabled or lacks the approver
+     * role, or a group without an enabled approver. They get no mail, and their votes are refused.
+     */
+    @Override
+    public List<ApproverWarning> warnings(List<String> approvers) {
+        List<ApproverWarning> warnings = new ArrayList<>();
+        for (String approver : approvers == null ? List.<String>of() : approvers) {
+            if (isGroup(approver)) {
+                if (directory.approversIn(group(approver)).isEmpty()) {
+                    warnings.add(new ApproverWarning(approver, "no-approver-in-group", "No enabled account with the "
+                            + "approver or admin role is in group " + group(approver) + ": nobody gets the mail or "
+                            + "votes through it."));
+                }
+                continue;
+            }
+            directory.find(approver.strip().toLowerCase(Locale.ROOT)).filter(p -> !p.mayVote())
+                    .ifPresent(p -> warnings.add(new ApproverWarning(approver, p.disabled() ? "account-disabled"
+                            : "no-approver-role", accountRefusal(p) + ": it gets no mail and its votes are refused.")));
+        }
+        return warnings;
+    }
+
+    /**
+     * Everyone who gets the approval mail: the named people, then the members of the named groups; never an account
+     * that may not vote (disabled, or without the approver role).
+     */
     public List<String> recipients(List<String> approvers) {
         if (approvers.isEmpty()) {
             return directory.allApprovers();
         }
+        Set<String> nonVoters = directory.nonVoters();
         Set<String> people = new LinkedHashSet<>();
         for (String approver : approvers) {
             if (isGroup(approver)) {
                 people.addAll(directory.approversIn(group(approver)));
-            } else {
+            } else if (!nonVoters.contains(approver.strip().toLowerCase(Locale.ROOT))) {
                 people.add(approver.strip());
             }
         }

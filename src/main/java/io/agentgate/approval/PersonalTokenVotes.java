@@ -6,13 +6,12 @@ import io.agentgate.gate.ActionView;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.UUID;
 
 /**
  * A decision by API with a user's personal token: one vote of that user (channel TOKEN), under the same rules as the
- * dashboard: the approver or admin role, one of the action's approvers, never their own request, one vote each; the
- * quorum counts it. The audit names the token that voted.
+ * dashboard ({@link Eligibility}: an enabled account with the approver or admin role, one of the action's approvers,
+ * never their own request, one vote each); the quorum counts it. The audit names the token that voted.
  */
 @ApplicationScoped
 public class PersonalTokenVotes {
@@ -36,11 +35,7 @@ public class PersonalTokenVotes {
     public Quorum.Tally decide(UUID actionId, SecurityIdentity user, ActionStatus decision, String comment,
             com.fasterxml.jackson.databind.node.ObjectNode toolArgs, GrantRequest grant) {
         Vote.checkDecision(decision);
-        List<String> roles = user.getAttribute(Roles.USER_ROLES_ATTRIBUTE);
-        if (roles == null || !(roles.contains("approver") || roles.contains("admin"))) {
-            // a viewer's token reads nothing and decides nothing
-            throw new NotAnApprover(actionId);
-        }
+        // the account's role is part of who may vote (Eligibility, which the quorum asks): a viewer decides nothing
         String email = user.getPrincipal().getName();
         return quorum.cast(actionId, email, decision, VoteChannel.TOKEN, comment, null,
                 credential(user.getAttribute(Roles.TOKEN_ID_ATTRIBUTE)), toolArgs, grant);

@@ -3,6 +3,7 @@ package io.agentgate.approval;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.common.InvalidRequest;
+import io.agentgate.gate.ActionDetail;
 import io.agentgate.gate.ActionNotPending;
 import io.agentgate.gate.ActionQueries;
 import io.agentgate.gate.ActionStatus;
@@ -14,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -97,10 +99,10 @@ public class Quorum {
     }
 
     /**
-     * As above, approving with edits: {@code toolArgs} (null: none) replaces the action's tool arguments. The edit is
-     * checked by every policy first ({@link ArgumentEdits#review}); an edit equal to the arguments in force is a plain
-     * approval. With a quorum only the first approval may change them, so every approval that counts approved the
-     * arguments that run; an integration's final decision (channel API) may always.
+     * As above, approving with edits: {@code toolArgs} (null: none) replaces the action's tool arguments. Who may vote
+     * is checked first, then every policy checks the edit ({@link ArgumentEdits#review}); an edit equal to the
+     * arguments in force is a plain approval. With a quorum only the first approval may change them, so every approval
+     * that counts approved the arguments that run; an integration's final decision (channel API) may always.
      *
      * @throws InvalidRequest  toolArgs with a reject, too long, or on an action without tool arguments
      * @throws EditRefused     a deny policy refuses the edit (nothing stored)
@@ -125,9 +127,40 @@ public class Quorum {
             throw new InvalidRequest(ArgumentEdits.FIELD, "only an approval may change the tool arguments; a reject "
                     + "carries none");
         }
-        ArgumentEdits.Edit edit = toolArgs == null ? null : edits.review(actionId, toolArgs);
-        return writer.call(() -> count(actionId, approver, decision, channel, comment, nonce, credential, edit,
+        ArgumentEdits.Edit edit = null;
+        if (toolArgs != null) {
+            // who may vote is answered first: someone who may not learns nothing of what the policies say of an edit
+            checkEligible(actionId, approver, decision, channel, nonce);
+            edit = edits.review(actionId, toolArgs);
+        }
+        ArgumentEdits.Edit reviewed = edit;
+        return writer.call(() -> count(actionId, approver, decision, channel, comment, nonce, credential, reviewed,
                 grant));
+    }
+
+    /**
+     * The eligibility check of {@link #count}, read without the row lock (the vote checks again under it). An action
+     * that is no longer pending passes here: the vote answers that.
+     */
+    @Transactional
+    void checkEligible(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String nonce) {
+        ActionDetail action = queries.detail(actionId);
+        if (action.status() == ActionStatus.PENDING) {
+            refuseIneligible(actionId, channel == VoteChannel.API ? null : action.approvers(), action.userId(),
+                    approver, decision, nonce);
+        }
+    }
+
+    /** Throws {@link Eligibility#refusal} as its domain exception; the earlier vote is the link's or the person's. */
+    private void refuseIneligible(UUID actionId, List<String> approvers, String userId, String approver,
+            ActionStatus decision, String nonce) {
+        Vote earlier = (nonce == null ? Optional.<Vote>empty() : Vote.byNonce(nonce))
+                .or(() -> Vote.of(actionId, approver)).orElse(null);
+        Optional<Eligibility.Ineligible> refused = eligibility.refusal(approvers, userId, approver, decision,
+                earlier == null ? null : earlier.row());
+        if (refused.isPresent()) {
+            throw refused.get().exception(actionId, earlier);
+        }
     }
 
     /** {@link #cast} on the writer, in its batch transaction; no refusal marks that transaction for rollback. */
@@ -136,16 +169,10 @@ public class Quorum {
         Vote.checkDecision(decision);
         Vote.checkComment(comment);
         PendingAction action = gate.lockPending(actionId);
-        // this link's vote, or this approver's on any channel
-        Vote earlier = (nonce == null ? Optional.<Vote>empty() : Vote.byNonce(nonce))
-                .or(() -> Vote.of(actionId, approver)).orElse(null);
-        // the API channel (admin token) is the integration's final word: the approver list does not apply to it
-        Optional<Eligibility.Ineligible> refused = eligibility.refusal(
-                channel == VoteChannel.API ? null : action.approvers(), action.userId(), approver, decision,
-                earlier == null ? null : earlier.row());
-        if (refused.isPresent()) {
-            throw refused.get().exception(actionId, earlier);
-        }
+        // this link's vote, or this approver's on any channel; the API channel (admin token) is the integration's
+        // final word: the approver list does not apply to it
+        refuseIneligible(actionId, channel == VoteChannel.API ? null : action.approvers(), action.userId(), approver,
+                decision, nonce);
         // approve with edits: what this approval approves, and whether it changes the arguments in force
         Vote inForce = decision == ActionStatus.APPROVED ? Vote.latestEdit(actionId).orElse(null) : null;
         boolean changes = edit != null

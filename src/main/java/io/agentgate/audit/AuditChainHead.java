@@ -1,6 +1,7 @@
 package io.agentgate.audit;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
@@ -18,4 +19,8 @@ public class AuditChainHead extends PanacheEntityBase {
     public long seq;
 
     public String hash;
+
+    /** The key of the event the head points at; null while the chain is unkeyed (or empty). */
+    @Column(name = "key_id")
+    public String keyId;
 }

@@ -35,6 +35,10 @@ public class AuditCheckpoint extends PanacheEntityBase {
 
     public String signature;
 
+    /** The audit key the signature is an HMAC under; null for a checkpoint signed by an older version. */
+    @Column(name = "key_id")
+    public String keyId;
+
     /** The text the signature covers. */
     public String signedText() {
         return upToSeq + "|" + lastHash + "|" + eventsPruned + "|" + prunedBefore + "|" + createdAt;

@@ -45,4 +45,8 @@ public class AuditEvent extends PanacheEntityBase {
     public String prevHash;
 
     public String hash;
+
+    /** Id of the audit key the hash is an HMAC under; null for an event chained before the key (plain SHA-256). */
+    @Column(name = "key_id")
+    public String keyId;
 }

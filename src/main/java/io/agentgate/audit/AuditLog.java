@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.crypto.Mac;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,7 +35,8 @@ import org.jboss.logging.Logger;
  * the commit, every event of the transaction gets the next positions and hashes in memory, and all are inserted in
  * one batch. The head lock is therefore held only for the commit itself, and a transaction that carries many
  * requests (the gate's group commit) takes it once for all of them. Every event still gets one position in a single
- * total order, whatever the number of writers or instances.
+ * total order, whatever the number of writers or instances. Each hash is an HMAC under the audit key
+ * ({@link AuditKeys}), so rewriting an event and its successors in the database needs the key as well.
  */
 @ApplicationScoped
 public class AuditLog {
@@ -42,7 +44,7 @@ public class AuditLog {
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
     private static final Object PENDING = new Object();
     private static final String INSERT = "INSERT INTO audit_event (event_id, occurred_at, type, agent_name, action_id,"
-            + " actor, details, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " actor, details, seq, prev_hash, hash, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** Event types of the action lifecycle and of admin changes. */
     public static final String SUBMITTED = "action.submitted";
@@ -53,6 +55,8 @@ public class AuditLog {
     public static final String AGENT_CREATED = "agent.created";
     public static final String AGENT_UPDATED = "agent.updated";
     public static final String AGENT_KEY_ROTATED = "agent.key_rotated";
+    /** The first keyed event after events chained before the audit key existed: the one place the two meet. */
+    public static final String KEYED = "audit.keyed";
 
     @Inject
     ObjectMapper json;
@@ -69,8 +73,15 @@ public class AuditLog {
     @Inject
     AuditFileSink sink;
 
+    @Inject
+    AuditKeys keys;
+
     @Transactional(Transactional.TxType.MANDATORY)
     public void record(String type, String agentName, UUID actionId, String actor, Map<String, ?> details) {
+        pendingOfTransaction().add(event(type, agentName, actionId, actor, details));
+    }
+
+    private AuditEvent event(String type, String agentName, UUID actionId, String actor, Map<String, ?> details) {
         AuditEvent event = new AuditEvent();
         event.eventId = Ids.timeOrdered();
         event.occurredAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -83,7 +94,7 @@ public class AuditLog {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("audit details are not serialisable: " + e.getOriginalMessage(), e);
         }
-        pendingOfTransaction().add(event);
+        return event;
     }
 
     /** The events recorded in the current transaction so far; the first call arranges their append at commit. */
@@ -114,28 +125,43 @@ public class AuditLog {
         return events;
     }
 
-    /** Locks the head, chains the events after it in order, inserts them in one batch and moves the head. */
+    /**
+     * Locks the head, chains the events after it in order (an HMAC under the current audit key each), inserts them
+     * in one batch and moves the head. After an unkeyed head (a database chained by a version without the key) the
+     * batch starts with the {@value #KEYED} marker, so the place where keyed chaining began is itself keyed.
+     */
     private void append(List<AuditEvent> events) {
         if (events.isEmpty()) {
             return;
         }
+        AuditKeys.Key key = keys.current();
+        Mac mac = key.mac();
         try (Connection c = dataSource.getConnection()) {
             long seq;
             String hash;
+            String headKey;
             try (PreparedStatement lock = c.prepareStatement(
-                    "SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE");
+                    "SELECT seq, hash, key_id FROM audit_chain_head WHERE id = 1 FOR UPDATE");
                     ResultSet rs = lock.executeQuery()) {
                 if (!rs.next()) {
                     throw new IllegalStateException("audit chain head row is missing");
                 }
                 seq = rs.getLong(1);
                 hash = rs.getString(2);
+                headKey = rs.getString(3);
+            }
+            if (headKey == null && seq > 0) {
+                events.add(0, event(KEYED, null, null, "system", Map.of("keyId", key.id(), "unkeyedUpToSeq", seq)));
+                LOG.warnf("audit: events 1..%d were chained before agentgate.audit.key was set and verify as unkeyed;"
+                        + " keyed from #%d on. This happens once per database: set agentgate.audit.last-unkeyed-seq=%d"
+                        + " so that no later rewrite can pass as unkeyed", seq, seq + 1, seq);
             }
             try (PreparedStatement insert = c.prepareStatement(INSERT)) {
                 for (AuditEvent e : events) {
                     e.seq = ++seq;
                     e.prevHash = hash;
-                    e.hash = AuditHash.hash(e);
+                    e.keyId = key.id();
+                    e.hash = AuditHash.keyed(mac, e);
                     hash = e.hash;
                     insert.setObject(1, e.eventId);
                     insert.setObject(2, e.occurredAt.atOffset(ZoneOffset.UTC));
@@ -151,14 +177,16 @@ public class AuditLog {
                     insert.setLong(8, e.seq);
                     insert.setString(9, e.prevHash);
                     insert.setString(10, e.hash);
+                    insert.setString(11, e.keyId);
                     insert.addBatch();
                 }
                 insert.executeBatch();
             }
             try (PreparedStatement head = c.prepareStatement(
-                    "UPDATE audit_chain_head SET seq = ?, hash = ? WHERE id = 1")) {
+                    "UPDATE audit_chain_head SET seq = ?, hash = ?, key_id = ? WHERE id = 1")) {
                 head.setLong(1, seq);
                 head.setString(2, hash);
+                head.setString(3, key.id());
                 head.executeUpdate();
             }
         } catch (SQLException e) {
@@ -171,7 +199,11 @@ public class AuditLog {
                 .orElseThrow(() -> new IllegalStateException("audit chain head row is missing"));
     }
 
-    /** Chains rows written before the chain existed (or by an older version), oldest first. */
+    /**
+     * Chains rows written before the chain existed (by a version older than the chain), oldest first, unkeyed like
+     * the rest of that version's trail. Once the chain is keyed, rows without a position did not come from
+     * AgentGate: they stay out of the chain (verification never reads them), with a warning.
+     */
     @Transactional
     void chainUnchained(@Observes StartupEvent start) {
         if (!Jdbc.exists(dataSource, "SELECT 1 FROM audit_event WHERE seq IS NULL FETCH FIRST 1 ROWS ONLY")) {
@@ -182,14 +214,20 @@ public class AuditLog {
             return;
         }
         AuditChainHead head = lockHead();
+        if (head.keyId != null) {
+            LOG.warnf("audit: %d rows in audit_event have no chain position; AgentGate never writes such rows into a"
+                    + " keyed chain, so they are left out of it (written straight into the database?)", loose.size());
+            return;
+        }
         for (AuditEvent event : loose) {
             event.seq = head.seq + 1;
             event.prevHash = head.hash;
-            event.hash = AuditHash.hash(event);
+            event.hash = AuditHash.unkeyed(event);
             head.seq = event.seq;
             head.hash = event.hash;
         }
-        LOG.infof("audit: chained %d events written before the hash chain", loose.size());
+        LOG.infof("audit: chained %d events written before the hash chain (unkeyed, as that version wrote them)",
+                loose.size());
     }
 
     public static long count(String type, UUID actionId) {

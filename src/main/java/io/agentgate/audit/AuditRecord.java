@@ -11,15 +11,15 @@ import java.util.UUID;
 
 /**
  * One audit event as exported (one NDJSON line): the classic audit fields lifted out of the details, the rest
- * under {@code metadata}, and the chain fields ({@code seq}, {@code prevHash}, {@code hash}; {@code canonical}
- * fields let anyone recompute the hash: see {@link AuditHash}).
+ * under {@code metadata}, and the chain fields ({@code seq}, {@code keyId}, {@code prevHash}, {@code hash}; the
+ * canonical fields let a holder of the audit key recompute the hash: see {@link AuditHash}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AuditRecord(long seq, UUID eventId, Instant timestamp, String type, String actor, String agentName,
         String agentVersion, String sessionId, String userId, UUID actionId, String action, String toolName,
         JsonNode toolArgs, JsonNode toolResult, JsonNode policyChecks, Boolean allowed, Long durationMs,
-        String model, Long inputTokens, Long outputTokens, JsonNode metadata, String details, String prevHash,
-        String hash) {
+        String model, Long inputTokens, Long outputTokens, JsonNode metadata, String details, String keyId,
+        String prevHash, String hash) {
 
     public static AuditRecord of(AuditEvent e, ObjectMapper json) {
         ObjectNode d;
@@ -44,7 +44,7 @@ public record AuditRecord(long seq, UUID eventId, Instant timestamp, String type
                 action, text(d.remove("toolName")), node(d.remove("toolArgs")), node(d.remove("result")),
                 node(d.remove("violations")), allowed, number(d.remove("durationMs")), text(d.remove("model")),
                 number(d.remove("inputTokens")), number(d.remove("outputTokens")), d.isEmpty() ? null : d,
-                e.details, e.prevHash, e.hash);
+                e.details, e.keyId, e.prevHash, e.hash);
     }
 
     private static String text(JsonNode n) {

@@ -18,7 +18,7 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Prunes audit events older than {@code agentgate.audit.retention}. Before deleting, it records a signed checkpoint
+ * Prunes audit events older than {@code agentgate.audit.retention}. Before deleting, it records a checkpoint signed with the audit key
  * of the last pruned position and hash, so the remaining chain still verifies. Refuses a retention that a
  * {@link RetentionFloor} forbids (compliance: 180 days while any HIGH or CRITICAL agent exists).
  */
@@ -36,6 +36,9 @@ public class AuditRetention {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    AuditKeys keys;
 
     @Inject
     Clock clock;
@@ -131,7 +134,9 @@ public class AuditRetention {
         checkpoint.lastHash = last.hash;
         checkpoint.eventsPruned = AuditEvent.count("seq <= ?1", last.seq);
         checkpoint.prunedBefore = cutoff;
-        checkpoint.signature = trail.sign(checkpoint.signedText());
+        AuditKeys.Key key = keys.current();
+        checkpoint.keyId = key.id();
+        checkpoint.signature = key.sign(checkpoint.signedText());
         checkpoint.persist();
         return checkpoint;
     }

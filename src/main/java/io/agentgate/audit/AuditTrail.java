@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -28,14 +27,21 @@ public class AuditTrail {
     @Inject
     AgentGateConfig config;
 
+    @Inject
+    AuditKeys keys;
+
     /** Export filters; any may be null. */
     public record Filter(String agent, UUID actionId, String type, Instant from, Instant to) {
     }
 
-    /** The outcome of verifying the chain. */
+    /**
+     * The outcome of verifying the chain: how many events were checked, where it breaks and why, the retention
+     * checkpoint it started from, the last event chained before the audit key existed (unkeyed), and how many
+     * events are under a key that is not configured (unverifiable).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Verification(boolean valid, long events, Long brokenAtSeq, UUID brokenEventId, String reason,
-            Long checkpointSeq) {
+            Long checkpointSeq, Long unkeyedUpToSeq, Long unverifiable) {
     }
 
     /**
@@ -96,28 +102,22 @@ public class AuditTrail {
 
     /**
      * Walks the whole chain in batches (flat memory): from the latest signed checkpoint, each event must follow
-     * its predecessor's position and hash, and its own hash must match its content. Stops at the first break.
+     * its predecessor's position and hash, and its own hash must match its content under its audit key (see
+     * {@link ChainCheck}). Stops at the first break.
      */
     public Verification verify() {
         // events appended while we walk are not part of this verification: stop at the head as it is now
         AuditChainHead head = head();
+        ChainCheck check = new ChainCheck(keys, config.audit().lastUnkeyedSeq());
         Optional<AuditCheckpoint> checkpoint = latestCheckpoint();
-        long expectedSeq = 1;
-        String expectedPrev = AuditHash.GENESIS;
-        Long checkpointSeq = null;
         if (checkpoint.isPresent()) {
             AuditCheckpoint c = checkpoint.get();
-            if (!MessageDigest.isEqual(sign(c.signedText()).getBytes(StandardCharsets.US_ASCII),
-                    c.signature.getBytes(StandardCharsets.US_ASCII))) {
-                return new Verification(false, 0, c.upToSeq, null,
-                        "retention checkpoint " + c.id + " has a bad signature: it was altered", c.upToSeq);
+            Verification bad = check.startAfter(c, c.keyId == null ? legacySign(c.signedText()) : null);
+            if (bad != null) {
+                return bad;
             }
-            expectedSeq = c.upToSeq + 1;
-            expectedPrev = c.lastHash;
-            checkpointSeq = c.upToSeq;
         }
-        long checked = 0;
-        long after = expectedSeq - 1;
+        long after = checkpoint.map(c -> c.upToSeq).orElse(0L);
         Filter all = new Filter(null, null, null, null, null);
         while (true) {
             List<AuditEvent> batch = page(all, after, BATCH);
@@ -127,37 +127,17 @@ public class AuditTrail {
                     end = true;
                     break;
                 }
-                if (e.seq != expectedSeq) {
-                    String reason = e.seq > expectedSeq
-                            ? "events " + expectedSeq + (e.seq - 1 > expectedSeq ? ".." + (e.seq - 1) : "")
-                                    + " are missing: deleted"
-                            : "position " + e.seq + " appears out of order";
-                    return new Verification(false, checked, e.seq, e.eventId, reason, checkpointSeq);
+                Verification broken = check.next(e);
+                if (broken != null) {
+                    return broken;
                 }
-                if (!expectedPrev.equals(e.prevHash)) {
-                    return new Verification(false, checked, e.seq, e.eventId,
-                            "previous-hash link does not match event " + (e.seq - 1)
-                                    + ": an earlier event was deleted, replaced or reordered", checkpointSeq);
-                }
-                if (!AuditHash.hash(e).equals(e.hash)) {
-                    return new Verification(false, checked, e.seq, e.eventId,
-                            "content does not match its hash: the event was edited", checkpointSeq);
-                }
-                checked++;
-                expectedSeq++;
-                expectedPrev = e.hash;
                 after = e.seq;
             }
             if (end) {
                 break;
             }
         }
-        if (head.seq != after || !head.hash.equals(expectedPrev)) {
-            return new Verification(false, checked, after + 1, null, "the chain ends at event " + after
-                    + " but its head records event " + head.seq + ": the latest events were deleted or replaced",
-                    checkpointSeq);
-        }
-        return new Verification(true, checked, null, null, null, checkpointSeq);
+        return check.end(head);
     }
 
     /** Where the chain ends now; events missing at the end are caught against it. */
@@ -175,8 +155,8 @@ public class AuditTrail {
         return AuditCheckpoint.find("order by upToSeq desc").firstResultOptional();
     }
 
-    /** HMAC-SHA256 with a key derived from the link secret for this one purpose. */
-    String sign(String text) {
+    /** How checkpoints were signed before the audit key: HMAC-SHA256 with a key derived from the link secret. */
+    String legacySign(String text) {
         try {
             Mac derive = Mac.getInstance("HmacSHA256");
             derive.init(new SecretKeySpec(config.links().secret().orElseThrow()

@@ -75,6 +75,23 @@ public interface AgentGateConfig {
 
         FileSink fileSink();
 
+        /**
+         * HMAC key of the audit chain (at least 32 bytes); required in production. Each event records the id of
+         * the key it was chained under (derived from the key), so a new key can be set while the old one stays
+         * in {@link #previousKeys()} for the events chained before.
+         */
+        Optional<String> key();
+
+        /** Earlier audit keys, kept so that events chained under them still verify. */
+        Optional<List<String>> previousKeys();
+
+        /**
+         * Pins the unkeyed part of the chain (events chained before the audit key existed): no unkeyed event after
+         * this position verifies. Unset: the unkeyed prefix the chain starts with is accepted, as long as keyed
+         * events follow it only through the upgrade marker.
+         */
+        Optional<Long> lastUnkeyedSeq();
+
         interface FileSink {
             /** JSON Lines file that receives every committed event, for shipping to a log pipeline; unset = off. */
             Optional<String> path();

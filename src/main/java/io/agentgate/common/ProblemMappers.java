@@ -34,6 +34,10 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response domain(DomainException e) {
+        if (e instanceof TooBusy busy) {
+            return Response.fromResponse(e.toProblem().toResponse())
+                    .header(HttpHeaders.RETRY_AFTER, busy.retryAfterSeconds()).build();
+        }
         return e.toProblem().toResponse();
     }
 
@@ -70,7 +74,7 @@ public class ProblemMappers {
                 .collect(Collectors.joining(".")).replace(".[", "[");
         // never Java or Jackson class names: say what JSON was expected
         String message = e instanceof InvalidFormatException ife
-                ? "cannot read '" + ife.getValue() + "' as " + describe(ife.getTargetType())
+                ? "cannot read " + quoted(ife.getValue()) + " as " + describe(ife.getTargetType())
                 : e instanceof MismatchedInputException mie && mie.getTargetType() != null
                         ? "must be " + describe(mie.getTargetType())
                         : e instanceof UnrecognizedPropertyException
@@ -120,10 +124,14 @@ public class ProblemMappers {
         return builder.build();
     }
 
-    /** A form body or URL with bad percent-encoding (the REST layer decodes it before any resource runs). */
+    /**
+     * A form body or URL with bad percent-encoding (the REST layer decodes it before any resource runs, so before a
+     * form's CSRF check): Vert.x says "Failed to decode URL", the form reader of a {@code MultivaluedMap} "URLDecoder:".
+     */
     @ServerExceptionMapper
     public Response badArgument(IllegalArgumentException e) {
-        if (e.getMessage() != null && e.getMessage().startsWith("Failed to decode URL")) {
+        if (e.getMessage() != null && (e.getMessage().startsWith("Failed to decode URL")
+                || e.getMessage().startsWith("URLDecoder:"))) {
             return Problem.of(400, "malformed-encoding", "Malformed encoding",
                     "The form or URL is not valid percent-encoding").toResponse();
         }
@@ -162,8 +170,18 @@ public class ProblemMappers {
         return field.toString();
     }
 
-    /** A Java type in JSON words. */
-    private static String describe(Class<?> type) {
+    /** A rejected value in quotes, cut to 100 characters: it is the client's text, of any length. */
+    public static String quoted(Object value) {
+        String text = String.valueOf(value);
+        if (text.length() > 100) {
+            int end = Character.isHighSurrogate(text.charAt(99)) ? 99 : 100;
+            text = text.substring(0, end) + "…";
+        }
+        return "'" + text + "'";
+    }
+
+    /** A Java type in JSON words ("a number", "one of [LOW, HIGH]"), for messages that must name no class. */
+    public static String describe(Class<?> type) {
         if (type.isEnum()) {
             return "one of " + Arrays.toString(type.getEnumConstants());
         }

@@ -69,8 +69,15 @@ class RecordKeepingEvidence implements ArticleEvidence {
                 + Wording.age(Duration.between(s.startedAt(), s.finishedAt())) + ")";
         if (v.valid()) {
             String checkpoint = v.checkpointSeq() == null ? "" : "after signed checkpoint #" + v.checkpointSeq() + " ";
+            String unkeyed = v.unkeyedUpToSeq() == null ? ""
+                    : "(up to #" + v.unkeyedUpToSeq() + " chained before the audit key) ";
             return new Evidence(Source.DERIVED, true, CHAIN_ITEM, "hash chain valid: " + v.events() + " events "
-                    + checkpoint + when, null, Category.MONITORING);
+                    + unkeyed + checkpoint + when, null, Category.MONITORING);
+        }
+        if (v.unverifiable() != null) {
+            return new Evidence(Source.DERIVED, false, CHAIN_ITEM, "hash chain not verifiable from event #"
+                    + v.brokenAtSeq() + ": " + v.reason() + "; " + when, "add the audit key those events were chained"
+                    + " under to agentgate.audit.previous-keys and verify again", Category.MONITORING);
         }
         return new Evidence(Source.DERIVED, false, CHAIN_ITEM, "hash chain broken at event #" + v.brokenAtSeq() + ": "
                 + v.reason() + "; " + when,

@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
- * The dashboard accounts as approval's {@link ApproverDirectory}: roles and approver groups.
+ * The dashboard accounts as approval's {@link ApproverDirectory}: roles, approver groups and
+ * whether the account is disabled.
  *
- * <p>Who gets the mail of a new pending action ({@link #allApprovers()}, {@link #approversIn(String)}) is asked for
- * every pending submission, inside the writer's batch, so it is answered from a snapshot of the accounts that is
- * dropped whenever an account changes here ({@link AccountsChanged}) or on another instance (the cluster's notice).
+ * <p>Who gets the mail of a new pending action ({@link #allApprovers()}, {@link #approversIn(String)},
+ * {@link #nonVoters()}) is asked for every pending submission, inside the writer's batch, so it is answered from a
+ * snapshot of the accounts that is dropped whenever an account changes here ({@link AccountsChanged}) or on another
+ * instance (the cluster's notice).
  * Who may vote ({@link #find(String)}) is always read from the database.
  */
 @ApplicationScoped
@@ -36,13 +39,17 @@ public class AccountDirectory implements ApproverDirectory {
 
     @Override
     public List<String> approversIn(String group) {
-        return people().stream().filter(p -> p.approverRole() && p.groups().contains(group)).map(Person::email)
-                .toList();
+        return people().stream().filter(p -> p.mayVote() && p.groups().contains(group)).map(Person::email).toList();
     }
 
     @Override
     public List<String> allApprovers() {
-        return people().stream().filter(Person::approverRole).map(Person::email).toList();
+        return people().stream().filter(Person::mayVote).map(Person::email).toList();
+    }
+
+    @Override
+    public Set<String> nonVoters() {
+        return people().stream().filter(p -> !p.mayVote()).map(Person::email).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Drops the snapshot (an account changed here, or another instance said one changed). */
@@ -83,6 +90,6 @@ public class AccountDirectory implements ApproverDirectory {
     }
 
     private static Person person(Account a) {
-        return new Person(a.email, a.mayApprove(), Set.copyOf(a.groups));
+        return new Person(a.email, a.mayApprove(), Set.copyOf(a.groups), a.disabled);
     }
 }

@@ -36,34 +36,11 @@ public class DashboardDecisions {
     public record Outcome(String message, boolean ok) {
     }
 
-    /** A viewer's role decides nothing. */
-    static class RoleMayNotDecide extends DomainException {
-
-        RoleMayNotDecide(Viewer viewer) {
-            super("Your role (" + viewer.roleName() + ") may look at actions but not decide them.");
-        }
-
-        @Override
-        public int status() {
-            return 403;
-        }
-
-        @Override
-        public String slug() {
-            return "role-may-not-decide";
-        }
-
-        @Override
-        public String title() {
-            return "Your role decides nothing";
-        }
-    }
-
     /**
      * Casts the viewer's vote; the tally says whether it decided the action.
      *
-     * @throws DomainException when the vote cannot count: the role, the decision or comment, who may vote, or an
-     *                         action no longer pending (each with its status and message)
+     * @throws DomainException when the vote cannot count: the decision or comment, who may vote (the account's role
+     *                         included, asked of {@link Eligibility} by the quorum), or an action no longer pending
      */
     public Quorum.Tally decide(UUID id, Viewer viewer, ActionStatus decision, String comment) {
         return decide(id, viewer, decision, comment, null);
@@ -77,9 +54,6 @@ public class DashboardDecisions {
     /** As above, and an approval may grant ({@code grant} null: none; a reject ignores the form's choice). */
     public Quorum.Tally decide(UUID id, Viewer viewer, ActionStatus decision, String comment, String toolArgs,
             GrantRequest grant) {
-        if (!viewer.mayDecide()) {
-            throw new RoleMayNotDecide(viewer);
-        }
         // the form posts the editor with either button: only an approval takes it
         Quorum.Tally tally = quorum.cast(id, viewer.email(), decision, VoteChannel.DASHBOARD, comment, null, null,
                 decision == ActionStatus.APPROVED ? edits.parse(toolArgs) : null,
@@ -100,12 +74,8 @@ public class DashboardDecisions {
         if (action.row().status() != ActionStatus.PENDING) {
             return new Controls(false, false, null);
         }
-        if (!viewer.mayDecide()) {
-            return new Controls(false, false, "You are logged in as a viewer: viewers see every action "
-                    + "but decide none. Approvers and admins decide.");
-        }
         var own = action.votes().stream().filter(v -> v.approver().equals(viewer.email())).findFirst().orElse(null);
-        // no vote at all (not an approver, voted already), then no approval (their own request: reject stays)
+        // no vote at all (the account's role, not an approver, voted already), then no approval (their own request)
         Optional<Eligibility.Ineligible> none = eligibility.refusal(action.approvers(), action.row().userId(),
                 viewer.email(), ActionStatus.REJECTED, own);
         if (none.isPresent()) {

@@ -78,6 +78,9 @@ public class DashboardResource {
     LiveUpdates live;
 
     @Inject
+    SessionStamps stamps;
+
+    @Inject
     ArgumentEdits edits;
 
     @Inject
@@ -246,6 +249,8 @@ public class DashboardResource {
         }
         // a copy of the cookie saved before logout must not open the dashboard again, here or on another instance
         accounts.endSessions(identity.getPrincipal().getName());
+        // and its live streams here at once (other instances notice within agentgate.limits.live-streams.session-check)
+        live.end(identity.getPrincipal().getName());
         FormAuthenticationMechanism.logout(identity);
         SessionStamps.clear(rc);
         return Response.seeOther(URI.create("/?loggedOut=1")).build();
@@ -257,7 +262,8 @@ public class DashboardResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Live updates for open pages (Server-Sent Events): submitted and decided actions")
     public Multi<LiveUpdates.LiveEvent> events() {
-        return live.stream();
+        String email = identity.getPrincipal().getName();
+        return live.stream(new LiveUpdates.Session(email, stamps.loginAt(rc, email)));
     }
 
     /**

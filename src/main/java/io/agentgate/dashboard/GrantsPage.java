@@ -93,7 +93,7 @@ public class GrantsPage {
         if (!frames.csrfValid(csrf)) {
             return html(403, page(EXPIRED_FORM, true));
         }
-        if (!frames.viewer().mayDecide()) {
+        if (!frames.viewer().approverRole()) {
             return html(403, page("Your role (" + frames.viewer().roleName() + ") may look at grants but not revoke "
                     + "them.", true));
         }

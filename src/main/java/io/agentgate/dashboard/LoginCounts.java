@@ -22,10 +22,24 @@ interface LoginCounts {
     Optional<Instant> lockedUntil(Kind kind, String key, Instant now);
 
     /**
-     * Counts one failure in the window that started with the first counted one; at {@code max} the key is locked
-     * for {@code lockout}. A failure while locked changes nothing. True when this failure started the lock.
+     * The key's count after one more attempt: its failures in the window (this one included, never more than
+     * {@code max + 1}) and the end of its lock, if it is locked.
      */
-    boolean fail(Kind kind, String key, int max, Instant now, Duration window, Duration lockout);
+    record Count(int failures, Instant lockedUntil) {
+
+        /** Whether the attempt this count took is within the limit (the password may be checked). */
+        boolean admitted(int max) {
+            return failures <= max;
+        }
+    }
+
+    /**
+     * Counts one attempt as a failure, atomically, in the window that started with the first counted one; the count
+     * that reaches {@code max} locks the key for {@code lockout}, and attempts beyond it are counted as refused
+     * ({@code max + 1}). A login's attempt is counted before its password is checked and cleared if it succeeds, so
+     * parallel guesses cannot all pass the check before one is counted.
+     */
+    Count fail(Kind kind, String key, int max, Instant now, Duration window, Duration lockout);
 
     /** Forgets the key's failures (a successful login). */
     void clear(Kind kind, String key);

@@ -31,8 +31,10 @@ import org.jboss.logging.Logger;
  * in PostgreSQL shared by all instances of a cluster (then read and written on a worker thread).
  *
  * <p>The form POST ({@code /j_security_check}) passes through {@link #register}: a locked address is refused before
- * any password is checked; {@link ThrottledLogins} refuses a locked account; the result is counted from the form
- * mechanism's redirect (to the error page, or not).
+ * any password is checked. {@link ThrottledLogins} then counts the attempt against the account ({@link #admit})
+ * before the password is checked, atomically, so of any number of parallel guesses only {@code max-failures} reach
+ * the bcrypt check and the rest are answered as throttled; a successful login clears the count. The address's
+ * failures are counted from the form mechanism's redirect (to the error page, or not).
  */
 @ApplicationScoped
 public class LoginThrottle {
@@ -41,6 +43,8 @@ public class LoginThrottle {
     static final String USERNAME_KEY = "agentgate.login.username";
     /** Routing context key holding the lock's end when the attempt was refused by the throttle, not a wrong password. */
     static final String THROTTLED_KEY = "agentgate.login.throttled";
+    /** Routing context key holding the account's count of an admitted attempt (see {@link #admit}). */
+    static final String ATTEMPT_KEY = "agentgate.login.attempt";
     static final String POST_LOCATION = "/j_security_check";
     static final String THROTTLED_PAGE = "/?error=throttled";
 
@@ -121,7 +125,13 @@ public class LoginThrottle {
             String username = rc.get(USERNAME_KEY);
             boolean failed = rc.response().getStatusCode() >= 400 || location != null && location.contains("error=");
             if (failed) {
-                store(rc, address, username, () -> failure(address, username));
+                // the account's attempt was counted before its password was checked (admit); the address's now
+                Integer attempt = rc.get(ATTEMPT_KEY);
+                if (attempt != null && attempt == settings.login().maxFailures()) {
+                    LOG.warnf("login for an account locked for %s after %d failures (address %s)",
+                            settings.login().lockout(), attempt, address);
+                }
+                store(rc, address, null, () -> failure(address, null));
             } else if (username != null && rc.response().getStatusCode() / 100 == 3) {
                 store(rc, null, username, () -> counts.clear(Kind.ACCOUNT, key(username)));
             }
@@ -162,6 +172,12 @@ public class LoginThrottle {
 
     /** Blocking when the counts are shared: waits for this instance's count of the previous attempt first. */
     private Optional<Instant> lockedUntil(Kind kind, String key) {
+        awaitWrite(kind, key);
+        return counts.lockedUntil(kind, key, clock.instant());
+    }
+
+    /** Waits (bounded) for this instance's write of the key's previous attempt, if one is under way. */
+    private void awaitWrite(Kind kind, String key) {
         CompletableFuture<Void> pending = writing.get(kind + key);
         if (pending != null) {
             try {
@@ -172,7 +188,6 @@ public class LoginThrottle {
                 LOG.debugf("login count still not written after 2 s; reading what is there");
             }
         }
-        return counts.lockedUntil(kind, key, clock.instant());
     }
 
     /** Reads the username of a login POSTed to another path, counts the failure and sends it to the error page. */
@@ -200,20 +215,36 @@ public class LoginThrottle {
         }
     }
 
-    /** When logins for this account are allowed again, if they are refused now. */
-    Optional<Instant> accountLockedUntil(String username) {
-        return lockedUntil(Kind.ACCOUNT, key(username));
+    /**
+     * Counts a login attempt for this account before its password is checked (blocking when the counts are shared).
+     * Empty: the attempt is within the limit, and {@link #ATTEMPT_KEY} holds its number; otherwise the end of the
+     * lock, and the password must not be checked. A successful login clears the count.
+     */
+    Optional<Instant> admit(String username, RoutingContext rc) {
+        String key = key(username);
+        awaitWrite(Kind.ACCOUNT, key);
+        var login = settings.login();
+        Instant now = clock.instant();
+        LoginCounts.Count count = counts.fail(Kind.ACCOUNT, key, login.maxFailures(), now, login.window(),
+                login.lockout());
+        if (count.admitted(login.maxFailures())) {
+            if (rc != null) {
+                rc.put(ATTEMPT_KEY, count.failures());
+            }
+            return Optional.empty();
+        }
+        return Optional.of(count.lockedUntil() != null ? count.lockedUntil() : now.plus(login.lockout()));
     }
 
+    /** Counts a failed login against the address and, unless its attempt was counted already (null), the account. */
     void failure(String address, String username) {
         var login = settings.login();
         Instant now = clock.instant();
         counts.fail(Kind.ADDRESS, address, login.maxFailuresPerAddress(), now, login.window(), login.lockout());
-        if (username != null) {
-            if (counts.fail(Kind.ACCOUNT, key(username), login.maxFailures(), now, login.window(), login.lockout())) {
-                LOG.warnf("login for an account locked for %s after %d failures (address %s)", login.lockout(),
-                        login.maxFailures(), address);
-            }
+        if (username != null && counts.fail(Kind.ACCOUNT, key(username), login.maxFailures(), now, login.window(),
+                login.lockout()).failures() == login.maxFailures()) {
+            LOG.warnf("login for an account locked for %s after %d failures (address %s)", login.lockout(),
+                    login.maxFailures(), address);
         }
     }
 

@@ -39,22 +39,21 @@ class MemoryLoginCounts implements LoginCounts {
     }
 
     @Override
-    public boolean fail(Kind kind, String key, int max, Instant now, Duration window, Duration lockout) {
+    public Count fail(Kind kind, String key, int max, Instant now, Duration window, Duration lockout) {
         Map<String, Attempts> map = counts.get(kind);
         if (map.size() > MAX_TRACKED) {
             map.values().removeIf(a -> !a.active(now, window));
         }
+        // compute() runs under the map's lock for this key: concurrent attempts are counted one after another
         Attempts after = map.compute(key, (k, a) -> {
             if (a == null || !a.active(now, window)) {
                 a = new Attempts(0, now, null);
             }
-            if (a.lockedUntil() != null && a.lockedUntil().isAfter(now)) {
-                return a;
-            }
-            int failures = a.failures() + 1;
-            return new Attempts(failures, a.windowStart(), failures >= max ? now.plus(lockout) : null);
+            int failures = Math.min(a.failures(), max) + 1;
+            Instant locked = a.lockedUntil() != null ? a.lockedUntil() : failures >= max ? now.plus(lockout) : null;
+            return new Attempts(failures, a.windowStart(), locked);
         });
-        return after.lockedUntil() != null && after.failures() == max;
+        return new Count(after.failures(), after.lockedUntil());
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.agentgate.dashboard;
 import io.agentgate.common.DomainException;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.Problem;
+import io.agentgate.common.TooBusy;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.ForbiddenException;
@@ -28,7 +29,9 @@ public class ProblemPages {
 
     /** A refusal of the domain (no such action, a bad page link, a vote that cannot count, ...). */
     public Response refused(DomainException e) {
-        return page(e.status(), e.title(), words(e));
+        Response page = page(e.status(), e.title(), words(e));
+        return e instanceof TooBusy busy
+                ? Response.fromResponse(page).header("Retry-After", busy.retryAfterSeconds()).build() : page;
     }
 
     /** The refusal in words for a page: a field error reads as a sentence ("The comment has at most ..."). */

@@ -79,6 +79,11 @@ public class SessionStamps implements IdentityProvider<TrustedAuthenticationRequ
         });
     }
 
+    /** When the session of this request logged in (its signed stamp), or null without a valid stamp. */
+    Instant loginAt(RoutingContext rc, String email) {
+        return loginTime(rc.request().getCookie(COOKIE), normalize(email));
+    }
+
     private Instant loginTime(Cookie cookie, String email) {
         if (cookie == null) {
             return null;

@@ -16,8 +16,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Failed logins every instance of a cluster shares, in PostgreSQL (table {@code login_attempt}). A failure is one
- * atomic upsert, so concurrent failures on several instances are all counted. Blocking: called off the event loop.
+ * Failed logins every instance of a cluster shares, in PostgreSQL (table {@code login_attempt}). An attempt is one
+ * atomic upsert that answers the count it made, so concurrent attempts on several instances are counted one after
+ * another and no more than the limit are admitted. Blocking: called off the event loop.
  */
 @ApplicationScoped
 class SharedLoginCounts implements LoginCounts {
@@ -25,11 +26,11 @@ class SharedLoginCounts implements LoginCounts {
     /** The row as it was ({@code a.*}) decides; "stale" means locked and expired, or unlocked and out of the window. */
     private static final String STALE = "(a.locked_until IS NOT NULL AND a.locked_until <= ?)"
             + " OR (a.locked_until IS NULL AND a.window_start <= ?)";
+    /** One statement: PostgreSQL serialises concurrent upserts of a key on its row, so every attempt is counted. */
     private static final String FAIL = "INSERT INTO login_attempt AS a (kind, login_key, failures, window_start, locked_until)"
             + " VALUES (?, ?, 1, ?, ?)"
             + " ON CONFLICT (kind, login_key) DO UPDATE SET"
-            + " failures = CASE WHEN " + STALE + " THEN 1 WHEN a.locked_until > ? THEN a.failures"
-            + " ELSE a.failures + 1 END,"
+            + " failures = CASE WHEN " + STALE + " THEN 1 ELSE LEAST(a.failures, ?) + 1 END,"
             + " window_start = CASE WHEN " + STALE + " THEN EXCLUDED.window_start ELSE a.window_start END,"
             + " locked_until = CASE WHEN " + STALE + " THEN EXCLUDED.locked_until WHEN a.locked_until > ? THEN a.locked_until"
             + " WHEN a.failures + 1 >= ? THEN ? ELSE NULL END"
@@ -68,7 +69,7 @@ class SharedLoginCounts implements LoginCounts {
     }
 
     @Override
-    public boolean fail(Kind kind, String key, int max, Instant now, Duration window, Duration lockout) {
+    public Count fail(Kind kind, String key, int max, Instant now, Duration window, Duration lockout) {
         Timestamp at = Timestamp.from(now);
         Timestamp cutoff = Timestamp.from(now.minus(window));
         Timestamp lockEnd = Timestamp.from(now.plus(lockout));
@@ -81,7 +82,7 @@ class SharedLoginCounts implements LoginCounts {
             // failures
             ps.setTimestamp(++i, at);
             ps.setTimestamp(++i, cutoff);
-            ps.setTimestamp(++i, at);
+            ps.setInt(++i, max);
             // window_start
             ps.setTimestamp(++i, at);
             ps.setTimestamp(++i, cutoff);
@@ -93,10 +94,11 @@ class SharedLoginCounts implements LoginCounts {
             ps.setTimestamp(++i, lockEnd);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return rs.getTimestamp(2) != null && rs.getInt(1) == max;
+                Timestamp locked = rs.getTimestamp(2);
+                return new Count(rs.getInt(1), locked == null ? null : locked.toInstant());
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("login failure could not be counted: " + e.getMessage(), e);
+            throw new IllegalStateException("login attempt could not be counted: " + e.getMessage(), e);
         }
     }
 

@@ -13,7 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Runs before the password check of quarkus-security-jpa: refuses a locked account without checking its password,
+ * Runs before the password check of quarkus-security-jpa: counts the attempt against the account first, atomically
+ * ({@link LoginThrottle#admit}), and refuses one beyond the limit without checking its password (as throttled),
  * refuses unknown and disabled accounts after a bcrypt check against a dummy hash (so a wrong email takes as long as a
  * wrong password: no account enumeration by timing), and otherwise hands the request on (a null identity lets the
  * next provider, the bcrypt check of the account's hash, decide).
@@ -53,9 +54,9 @@ public class ThrottledLogins implements IdentityProvider<UsernamePasswordAuthent
             rc.put(LoginThrottle.USERNAME_KEY, username);
         }
         char[] password = request.getPassword().getPassword();
-        // the lock (shared counts live in the database) and the account lookup both read: on a worker
+        // the count (shared counts live in the database) and the account lookup both do I/O: on a worker
         return context.runBlocking(() -> {
-            refuseIfLocked(username, rc);
+            admit(username, rc);
             boolean usable = accounts.find(username).filter(a -> !a.disabled).isPresent();
             if (!usable) {
                 // as slow as a wrong password for a real account: the answer time says nothing about who exists
@@ -66,8 +67,8 @@ public class ThrottledLogins implements IdentityProvider<UsernamePasswordAuthent
         });
     }
 
-    private void refuseIfLocked(String username, RoutingContext rc) {
-        var locked = throttle.accountLockedUntil(username);
+    private void admit(String username, RoutingContext rc) {
+        var locked = throttle.admit(username, rc);
         if (locked.isPresent()) {
             if (rc != null) {
                 rc.put(LoginThrottle.THROTTLED_KEY, locked.get());

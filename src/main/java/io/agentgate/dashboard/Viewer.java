@@ -13,17 +13,17 @@ public record Viewer(String email, boolean approver, boolean admin) {
         return new Viewer(identity.getPrincipal().getName(), identity.hasRole(APPROVER), identity.hasRole(ADMIN));
     }
 
-    /** Whether the roles allow deciding actions (the action itself may still refuse: approvers, four eyes). */
-    public boolean mayDecide() {
-        return approver || admin;
-    }
-
     public boolean has(String role) {
         return switch (role) {
             case ADMIN -> admin;
             case APPROVER -> approver || admin;
             default -> true;
         };
+    }
+
+    /** Whether the pages offer decision controls (checkboxes, revoke); who may vote on an action is Eligibility's. */
+    public boolean approverRole() {
+        return has(APPROVER);
     }
 
     public String roleName() {

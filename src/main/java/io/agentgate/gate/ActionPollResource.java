@@ -3,9 +3,13 @@ package io.agentgate.gate;
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.common.Roles;
 import io.agentgate.common.AgentGateConfig;
+import io.agentgate.common.HoldLimits;
+import io.agentgate.common.Holds;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -50,6 +54,12 @@ public class ActionPollResource {
     @Inject
     AgentGateConfig config;
 
+    @Inject
+    HoldLimits limits;
+
+    @Inject
+    HttpServerRequest request;
+
     @GET
     @Path("{id}")
     @RolesAllowed(Roles.AGENT)
@@ -62,6 +72,8 @@ public class ActionPollResource {
     @APIResponse(responseCode = "401", description = "No or unknown API key")
     @APIResponse(responseCode = "403", description = "Not an agent key")
     @APIResponse(responseCode = "404", description = "No such action for this agent")
+    @APIResponse(responseCode = "429", description = "This agent (or everyone together) holds as many waiting polls as "
+            + "agentgate.limits.held-polls allows; Retry-After says when to try again")
     public CompletionStage<ActionView> get(@PathParam("id") UUID id,
             @Parameter(description = "seconds to wait for a decision, 0 to max-wait (longer is cut to max-wait)",
                     schema = @Schema(type = SchemaType.INTEGER, minimum = "0")) @QueryParam("wait") String wait) {
@@ -71,22 +83,32 @@ public class ActionPollResource {
         if (holdSeconds == 0) {
             return CompletableFuture.completedFuture(queries.viewForAgent(id, agentId));
         }
+        Holds.Slot slot = limits.polls().take(agentId);
         ActionWaiters.Waiter waiter = waiters.register(id);
         ActionView now;
         try {
             now = HeldPolls.alone(() -> queries.viewForAgent(id, agentId));
         } catch (RuntimeException e) {
             waiters.remove(waiter);
+            slot.release();
             throw e;
         }
         if (now.status().isTerminal()) {
             waiters.remove(waiter);
+            slot.release();
             return CompletableFuture.completedFuture(now);
+        }
+        // the client hanging up ends the wait at once (waiter removed, place released)
+        HttpServerResponse response = request.response();
+        response.closeHandler(closed -> waiter.cancel(false));
+        if (response.closed()) {
+            waiter.cancel(false);
         }
         // orTimeout's timer is one entry in the JDK's shared delay queue, removed when the decision comes first
         return waiter.orTimeout(holdSeconds, TimeUnit.SECONDS)
                 .handle((decided, timedOut) -> {
                     waiters.remove(waiter);
+                    slot.release();
                     return decided;
                 })
                 .thenCompose(decided -> decided != null ? CompletableFuture.completedFuture(decided)

@@ -23,6 +23,14 @@ public final class CallbackTargets {
         }
     }
 
+    /** How a host name becomes its addresses: the system's resolver, or a test's own. */
+    @FunctionalInterface
+    public interface HostLookup {
+        HostLookup SYSTEM = InetAddress::getAllByName;
+
+        InetAddress[] all(String host) throws UnknownHostException;
+    }
+
     /** Why the URL is refused, or null when it may be called. */
     public static String refusal(String url, boolean allowPrivate) {
         Object checked = resolve(url, allowPrivate);
@@ -34,6 +42,11 @@ public final class CallbackTargets {
      * between check and connect reaches nothing), or a String saying why it is refused.
      */
     public static Object resolve(String url, boolean allowPrivate) {
+        return resolve(url, allowPrivate, HostLookup.SYSTEM);
+    }
+
+    /** {@link #resolve(String, boolean)} with the host names resolved by {@code lookup}. */
+    public static Object resolve(String url, boolean allowPrivate, HostLookup lookup) {
         URI uri;
         try {
             uri = URI.create(url);
@@ -52,8 +65,11 @@ public final class CallbackTargets {
         }
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(uri.getHost());
+            addresses = lookup.all(uri.getHost());
         } catch (UnknownHostException e) {
+            return "host '" + uri.getHost() + "' does not resolve";
+        }
+        if (addresses == null || addresses.length == 0) {
             return "host '" + uri.getHost() + "' does not resolve";
         }
         if (!allowPrivate) {

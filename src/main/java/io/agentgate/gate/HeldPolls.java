@@ -6,7 +6,10 @@ import io.agentgate.agent.AgentProfile;
 import io.agentgate.agent.AgentService;
 import io.agentgate.agent.ApiKeys;
 import io.agentgate.common.AgentGateConfig;
+import io.agentgate.common.HoldLimits;
+import io.agentgate.common.Holds;
 import io.agentgate.common.Problem;
+import io.agentgate.common.TooBusy;
 import io.quarkus.arc.Arc;
 import io.quarkus.arc.InjectableContext;
 import io.quarkus.arc.ManagedContext;
@@ -15,6 +18,7 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +41,9 @@ import org.jboss.logging.Logger;
  * names an agent, an id of that agent's action that is still pending. Everything else (no or bad key, admin token,
  * unknown or another agent's id, a bad {@code wait}, a terminal action, any failure before holding) goes on to
  * {@link ActionPollResource#get}, the documented endpoint, which answers it with the same body or problem+json.
+ *
+ * <p>Each held poll takes a place of {@link HoldLimits#polls()} (per agent and in total) before its waiter exists and
+ * gives it back on every exit (decision, timeout, client gone, failure); past a limit the poll gets 429.
  */
 @ApplicationScoped
 public class HeldPolls {
@@ -61,6 +68,9 @@ public class HeldPolls {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    HoldLimits limits;
+
     void install(@Observes Router router) {
         router.get("/api/v1/actions/:id").order(ROUTE_ORDER).handler(this::route);
     }
@@ -77,14 +87,16 @@ public class HeldPolls {
             Started poll = started.succeeded() ? started.result() : null;
             if (poll == null) {
                 ctx.next();
+            } else if (poll.refused() != null) {
+                refuse(ctx, poll.refused());
             } else {
                 hold(ctx, poll, hold);
             }
         });
     }
 
-    /** A poll that waits: its waiter, registered before the pending state was read. */
-    private record Started(ActionWaiters.Waiter waiter, UUID agentId) {
+    /** A poll that waits (its waiter, registered before the pending state was read, and its place), or its refusal. */
+    private record Started(ActionWaiters.Waiter waiter, UUID agentId, Holds.Slot slot, TooBusy refused) {
     }
 
     /** On a worker: null when the JAX-RS endpoint should answer instead. */
@@ -93,16 +105,24 @@ public class HeldPolls {
         if (agent == null) {
             return null;
         }
+        Holds.Slot slot;
+        try {
+            // the place is taken before the waiter exists, so a flood is refused before it costs a read
+            slot = limits.polls().take(agent.id());
+        } catch (TooBusy refused) {
+            return new Started(null, agent.id(), null, refused);
+        }
         ActionWaiters.Waiter waiter = waiters.register(id);
         try {
             ActionView now = alone(() -> queries.viewForAgent(id, agent.id()));
             if (!now.status().isTerminal()) {
-                return new Started(waiter, agent.id());
+                return new Started(waiter, agent.id(), slot, null);
             }
         } catch (RuntimeException e) {
             // not found, not this agent's, or a failure: the endpoint answers (and reports) it
         }
         waiters.remove(waiter);
+        slot.release();
         return null;
     }
 
@@ -110,12 +130,14 @@ public class HeldPolls {
         HttpServerResponse response = ctx.response();
         ActionWaiters.Waiter waiter = poll.waiter();
         Context connection = ctx.vertx().getOrCreateContext();
+        // the client hanging up ends the wait at once: waiter removed, place released, socket closed by Vert.x
         response.closeHandler(closed -> waiter.cancel(false));
         // a GET has no body to wait for: reading on lets Vert.x see the client hang up while the poll is held
         ctx.request().resume();
         // orTimeout's timer is one entry in the JDK's shared delay queue, removed when the waiter completes
         waiter.orTimeout(seconds, TimeUnit.SECONDS).whenComplete((decided, notDecided) -> {
             waiters.remove(waiter);
+            poll.slot().release();
             if (response.closed() || response.ended()) {
                 return;
             }
@@ -132,6 +154,37 @@ public class HeldPolls {
                 });
             }
         });
+        if (response.closed()) {
+            // gone while the poll was being registered: its close event came before the handler was there
+            waiter.cancel(false);
+        }
+    }
+
+    /**
+     * 429 problem+json with Retry-After, and the connection closed after it (HTTP/1): a client that floods with
+     * waiting polls must not keep its sockets either.
+     */
+    private void refuse(RoutingContext ctx, TooBusy refused) {
+        HttpServerResponse response = ctx.response();
+        if (response.closed() || response.ended()) {
+            return;
+        }
+        try {
+            byte[] body = json.writeValueAsBytes(refused.toProblem());
+            boolean http1 = ctx.request().version() != HttpVersion.HTTP_2;
+            response.setStatusCode(429).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .putHeader(HttpHeaders.RETRY_AFTER, Long.toString(refused.retryAfterSeconds()));
+            if (http1) {
+                response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+            }
+            response.end(Buffer.buffer(body)).onComplete(sent -> {
+                if (http1) {
+                    ctx.request().connection().close();
+                }
+            });
+        } catch (JsonProcessingException | RuntimeException e) {
+            failed(response, e);
+        }
     }
 
     private void answer(HttpServerResponse response, ActionView view) {

@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.agentgate.agent.ApprovalSettings;
 import io.agentgate.agent.RiskLevel;
+import io.agentgate.common.ProblemMappers;
 import io.agentgate.governance.GovernanceFile.AgentSpec;
 import io.agentgate.governance.GovernanceFile.PolicySpec;
 import io.agentgate.governance.GovernanceFile.UserSpec;
@@ -136,9 +139,15 @@ public final class GovernanceLoader {
                     + (u.getKnownPropertyIds() == null ? "" : "; known keys: " + u.getKnownPropertyIds());
         } else {
             String field = path.isEmpty() ? null : path.get(path.size() - 1).getFieldName();
-            String message = e.getOriginalMessage();
+            // the value's own words when it has them, else what JSON was expected: never Java class names
+            String message = "has a value that cannot be read here";
             if (e.getCause() instanceof IllegalArgumentException iae && iae.getMessage() != null) {
                 message = iae.getMessage();
+            } else if (e instanceof InvalidFormatException ife && ife.getTargetType() != null) {
+                message = "cannot read " + ProblemMappers.quoted(ife.getValue()) + " as "
+                        + ProblemMappers.describe(ife.getTargetType());
+            } else if (e instanceof MismatchedInputException mie && mie.getTargetType() != null) {
+                message = "must be " + ProblemMappers.describe(mie.getTargetType());
             }
             problem = (field == null ? "" : "'" + field + "': ") + firstLine(message);
         }
@@ -173,6 +182,12 @@ public final class GovernanceLoader {
         return nl < 0 ? message : message.substring(0, nl);
     }
 
+    /** The agent API's bound (and the column's); precision and scale are counts, so a huge exponent costs nothing. */
+    private static boolean fitsLimit(BigDecimal amount) {
+        BigDecimal stripped = amount.stripTrailingZeros();
+        return (long) stripped.precision() - stripped.scale() <= 15 && stripped.scale() <= 4;
+    }
+
     private void validateAgents(Validation v, List<AgentSpec> agents) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < agents.size(); i++) {
@@ -183,6 +198,8 @@ public final class GovernanceLoader {
             v.require(a.riskLevel() != null, subject, "'riskLevel' is required (one of LOW, MEDIUM, HIGH, CRITICAL)");
             v.require(a.maxTransactionAmount() == null || a.maxTransactionAmount().compareTo(BigDecimal.ZERO) >= 0,
                     subject, "'maxTransactionAmount' must not be negative");
+            v.require(a.maxTransactionAmount() == null || fitsLimit(a.maxTransactionAmount()), subject,
+                    "'maxTransactionAmount' has at most 15 digits before the decimal point and 4 after it");
             if (a.approval() != null) {
                 var ap = a.approval();
                 v.require(ap.requiredApprovals() == null || ap.requiredApprovals() >= 1, subject,

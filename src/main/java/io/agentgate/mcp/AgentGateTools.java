@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.common.AgentGateConfig;
 import io.agentgate.common.DomainException;
+import io.agentgate.common.HoldLimits;
+import io.agentgate.common.Holds;
 import io.agentgate.common.Roles;
+import io.agentgate.common.TooBusy;
 import io.agentgate.gate.ActionQueries;
 import io.agentgate.gate.ActionStatus;
 import io.agentgate.gate.ActionSubmissions;
@@ -67,6 +70,9 @@ public class AgentGateTools {
     @Inject
     AgentGateConfig config;
 
+    @Inject
+    HoldLimits limits;
+
     @Tool(name = "agentgate_request", description = "Ask AgentGate whether you may take an action. Answers like "
             + "POST /api/v1/actions: status ALLOWED (go ahead), DENIED (do not; violations say why) or PENDING (a "
             + "person decides before the deadline; pass wait, or poll with agentgate_status). Report the outcome of an "
@@ -99,8 +105,12 @@ public class AgentGateTools {
             if (first.status() != ActionStatus.PENDING || wait == null || wait == 0) {
                 return CompletableFuture.completedFuture(first);
             }
+            // past the held-call limit the submission's own (PENDING) answer stands: the agent polls with its id
             return waitFor(first.id(), agent, wait).thenApply(view -> view.status().isTerminal()
-                    ? decided(first, view) : (Object) first);
+                    ? decided(first, view) : (Object) first)
+                    .exceptionallyCompose(error -> error instanceof TooBusy
+                            || error instanceof CompletionException && error.getCause() instanceof TooBusy
+                            ? CompletableFuture.<Object>completedFuture(first) : CompletableFuture.<Object>failedFuture(error));
         });
         return answer(answer);
     }
@@ -149,6 +159,13 @@ public class AgentGateTools {
         if (hold == 0) {
             return Gateway.blocking(() -> queries.viewForAgent(id, agent.id()));
         }
+        // a held call like the gateway's: a place of agentgate.limits.mcp-calls, or a tool error saying when to retry
+        Holds.Slot slot;
+        try {
+            slot = limits.mcpCalls().take(agent.id());
+        } catch (TooBusy refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
         ActionWaiters.Waiter waiter = waiters.register(id);
         return Gateway.blocking(() -> queries.viewForAgent(id, agent.id())).thenCompose(now -> {
             if (now.status().isTerminal()) {
@@ -157,7 +174,10 @@ public class AgentGateTools {
             return waiter.orTimeout(hold, TimeUnit.SECONDS).handle((decided, timedOut) -> decided)
                     .thenCompose(decided -> decided != null ? CompletableFuture.completedFuture(decided)
                             : Gateway.blocking(() -> queries.viewForAgent(id, agent.id())));
-        }).whenComplete((view, error) -> waiters.remove(waiter));
+        }).whenComplete((view, error) -> {
+            waiters.remove(waiter);
+            slot.release();
+        });
     }
 
     private static Map<String, Object> decided(SubmitResponse first, ActionView view) {

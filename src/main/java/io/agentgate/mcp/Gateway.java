@@ -230,7 +230,11 @@ public class Gateway {
 
     /** Waits (up to the call budget) for the decision of a held call, then settles it or answers "still pending". */
     private CompletionStage<JsonNode> await(GatewayCall call, UUID actionId) {
-        return held.await(call, actionId).thenCompose(view -> {
+        Optional<CompletionStage<ActionView>> waiting = held.await(call, actionId);
+        if (waiting.isEmpty()) {
+            return CompletableFuture.completedFuture(held.tooMany(actionId));
+        }
+        return waiting.get().thenCompose(view -> {
             if (view.status().isTerminal()) {
                 return settle(call, view);
             }
@@ -307,10 +311,10 @@ public class Gateway {
             if (error != null) {
                 details.put("error", Upstream.cause(error));
             }
-            String text = answer.toString();
+            Refusals.Kept kept = Refusals.forRecords(answer, actionId);
             Runnable record = () -> gate.recordResult(actionId, call.agent(), new ResultRequest(
-                    Refusals.forAudit(text), durationMs, null, null, null));
-            return bindings.returned(call, actionId, details, record, Refusals.forReplay(text, actionId), bound)
+                    kept.audit(), durationMs, null, null, null));
+            return bindings.returned(call, actionId, details, record, kept.replay(), bound)
                     .thenApply(nothing -> answer);
         }).thenCompose(stage -> stage);
     }

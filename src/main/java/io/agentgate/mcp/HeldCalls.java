@@ -1,5 +1,9 @@
 package io.agentgate.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentgate.common.HoldLimits;
+import io.agentgate.common.Holds;
+import io.agentgate.common.TooBusy;
 import io.agentgate.gate.ActionQueries;
 import io.agentgate.gate.ActionView;
 import io.agentgate.gate.ActionWaiters;
@@ -8,6 +12,9 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A held gateway call waiting for its decision: on the gate's waiter registry (a future, no thread), up to
  * {@code agentgate.mcp.call-wait}, with an MCP progress notification every {@code agentgate.mcp.progress-interval}
- * when the client asked for progress, so it knows the call is alive.
+ * when the client asked for progress, so it knows the call is alive. Each held call takes a place of
+ * {@code agentgate.limits.mcp-calls} (per agent and in total) until it settles.
  */
 @ApplicationScoped
 public class HeldCalls {
@@ -33,8 +41,39 @@ public class HeldCalls {
     @Inject
     Vertx vertx;
 
-    /** The action once decided, or its state (still pending) when the call's budget is spent. */
-    CompletionStage<ActionView> await(GatewayCall call, java.util.UUID actionId) {
+    @Inject
+    HoldLimits limits;
+
+    /**
+     * The action once decided, or its state (still pending) when the call's budget is spent; empty when the agent (or
+     * everyone together) already holds as many calls as {@code agentgate.limits.mcp-calls} allows.
+     */
+    Optional<CompletionStage<ActionView>> await(GatewayCall call, UUID actionId) {
+        Holds.Slot slot;
+        try {
+            slot = limits.mcpCalls().take(call.agent().id());
+        } catch (TooBusy refused) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(held(call, actionId).whenComplete((view, error) -> slot.release()));
+        } catch (RuntimeException e) {
+            slot.release();
+            throw e;
+        }
+    }
+
+    /** The tool error of a call refused by the limit: nothing is lost, the identical call later resumes the wait. */
+    JsonNode tooMany(UUID actionId) {
+        Holds calls = limits.mcpCalls();
+        return ToolResults.error("Too many calls held waiting for approval (limit " + calls.perOwner()
+                + " per agent, " + calls.total() + " in all). Action " + actionId + " is PENDING and the tool has NOT "
+                + "run. Repeat this exact call in " + calls.retryAfterSeconds() + " s, or wait with agentgate_status "
+                + "{\"id\":\"" + actionId + "\"}.", Map.of(Refusals.META + "actionId", actionId.toString(),
+                        Refusals.META + "retryAfter", calls.retryAfterSeconds()));
+    }
+
+    private CompletionStage<ActionView> held(GatewayCall call, UUID actionId) {
         // registered before the read, so a decision between the two still wakes us
         ActionWaiters.Waiter waiter = waiters.register(actionId);
         return Gateway.blocking(() -> queries.viewForAgent(actionId, call.agent().id())).thenCompose(now -> {

@@ -1,5 +1,6 @@
 package io.agentgate.mcp;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -33,6 +34,14 @@ public interface McpSettings {
     /** Longest wait for an upstream's answer to one call (and to connecting and listing its tools). */
     @WithDefault("60S")
     Duration upstreamTimeout();
+
+    /**
+     * The largest message read from an upstream (one tool result, JSON or one event of an event stream). Past it the
+     * gate stops reading, closes the connection and answers the call with a tool error. 4 MiB: results this large
+     * are already more than an agent's context takes.
+     */
+    @WithDefault("4M")
+    MemorySize maxResultBytes();
 
     /** How often every upstream's tool list is read again (and registrations made on other instances applied). */
     @WithDefault("5M")

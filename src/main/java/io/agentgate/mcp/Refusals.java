@@ -1,9 +1,14 @@
 package io.agentgate.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentgate.gate.ActionView;
 import io.agentgate.gate.SubmitResponse;
 import io.agentgate.policy.Enforcement;
 import io.agentgate.policy.Violation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +21,7 @@ import java.util.stream.Collectors;
  */
 final class Refusals {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Prefix of AgentGate's keys in {@code _meta}. */
     static final String META = "io.agentgate/";
     /** The longest result kept in the audit trail's {@code action.result} event. */
@@ -77,18 +83,56 @@ final class Refusals {
         return meta;
     }
 
-    static String forAudit(String result) {
-        return result.length() <= AUDIT_RESULT_CHARS ? result
-                : result.substring(0, AUDIT_RESULT_CHARS) + "... (" + result.length() + " characters, cut)";
+    /** What the records keep of an answer: the audit's text (cut) and the outcome stored for replay. */
+    record Kept(String audit, String replay) {
     }
 
-    /** The outcome to store for replay: itself, or a tool error saying it was too large to keep. */
-    static String forReplay(String outcome, UUID actionId) {
-        if (outcome.length() <= REPLAY_CHARS) {
-            return outcome;
+    /**
+     * The answer's JSON for the audit trail and the replay column, written once and kept only up to what they hold
+     * (the rest is counted, never copied): a large result costs no second copy of itself.
+     */
+    static Kept forRecords(JsonNode answer, UUID actionId) {
+        Prefix prefix = new Prefix(REPLAY_CHARS);
+        try {
+            JSON.writeValue(prefix, answer);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return ToolResults.error("The call ran once (action " + actionId + "); its result (" + outcome.length()
-                + " characters) is too large to replay.", meta(actionId, "REPLAY_TOO_LARGE")).toString();
+        String kept = prefix.kept.toString();
+        String audit = prefix.total <= AUDIT_RESULT_CHARS ? kept
+                : kept.substring(0, AUDIT_RESULT_CHARS) + "... (" + prefix.total + " characters, cut)";
+        String replay = prefix.total <= REPLAY_CHARS ? kept
+                : ToolResults.error("The call ran once (action " + actionId + "); its result (" + prefix.total
+                        + " characters) is too large to replay.", meta(actionId, "REPLAY_TOO_LARGE")).toString();
+        return new Kept(audit, replay);
+    }
+
+    /** A writer that keeps the first characters and counts them all. */
+    private static final class Prefix extends Writer {
+        private final StringBuilder kept = new StringBuilder();
+        private final int max;
+        private long total;
+
+        Prefix(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public void write(char[] chars, int offset, int length) {
+            total += length;
+            int room = max - kept.length();
+            if (room > 0) {
+                kept.append(chars, offset, Math.min(room, length));
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     private static String describe(List<Violation> violations) {

@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentgate.gate.CallbackTargets;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
-import java.net.URI;
-import java.net.http.HttpRequest;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,28 +24,32 @@ import org.jboss.logging.Logger;
 import reactor.core.publisher.Mono;
 
 /**
- * One registered upstream MCP server: its client session (the MCP Java SDK over Streamable HTTP), opened on first
- * use and again after a failure, and the tools it last listed. The URL is checked against the SSRF guard before every
- * connection (DNS can change between registration and use).
+ * One registered upstream MCP server: its client session (the MCP Java SDK's client over a {@link PinnedTransport}),
+ * opened on first use and again after a failure, and the tools it last listed. The URL is checked against the SSRF
+ * guard when a session opens, and every connection of the session goes to the address that was checked (DNS can
+ * change between registration and use, and between one connection and the next).
  */
 final class Upstream {
 
     private static final Logger LOG = Logger.getLogger(Upstream.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JacksonMcpJsonMapper JSON = new JacksonMcpJsonMapper(MAPPER);
 
     final String name;
     final String url;
     final Map<String, String> headers;
     private final McpSettings settings;
     private final Consumer<Upstream> toolsChanged;
+    private final Vertx vertx;
+    private final CallbackTargets.HostLookup lookup;
 
     private CompletableFuture<McpAsyncClient> client;
     private volatile List<McpSchema.Tool> tools = List.of();
     private volatile String problem = "not connected yet";
 
     Upstream(String name, String url, Map<String, String> headers, McpSettings settings,
-            Consumer<Upstream> toolsChanged) {
+            Consumer<Upstream> toolsChanged, Vertx vertx, CallbackTargets.HostLookup lookup) {
+        this.vertx = vertx;
+        this.lookup = lookup;
         this.name = name;
         this.url = url;
         this.headers = Map.copyOf(headers);
@@ -92,10 +97,18 @@ final class Upstream {
                                 lost -> c.callTool(request).timeout(settings.upstreamTimeout()))
                         .toFuture())
                 .whenComplete((result, error) -> {
-                    if (error != null) {
+                    if (error != null && !answeredAlone(error)) {
                         failed(error);
+                    } else if (error != null) {
+                        LOG.warnf("mcp: upstream %s, call of %s: %s", name, tool, cause(error));
                     }
                 });
+    }
+
+    /** A failure of this call alone (the upstream's JSON-RPC error, an answer over the limit): the session is fine. */
+    private static boolean answeredAlone(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return cause instanceof McpError || cause instanceof PinnedTransport.TooLarge;
     }
 
     void close() {
@@ -123,18 +136,13 @@ final class Upstream {
         if (client != null && !client.isCompletedExceptionally()) {
             return client;
         }
-        Object target = CallbackTargets.resolve(url, settings.allowPrivate());
+        Object target = CallbackTargets.resolve(url, settings.allowPrivate(), lookup);
         if (target instanceof String why) {
-            return CompletableFuture.failedFuture(new UpstreamRefused("upstream '" + name + "' URL " + why));
+            return CompletableFuture.failedFuture(new UpstreamRefused("upstream '" + name + "' URL "
+                    + why.replace("agentgate.webhooks.allow-private", "agentgate.mcp.allow-private")));
         }
-        URI uri = URI.create(url);
-        String base = uri.getScheme() + "://" + uri.getRawAuthority();
-        String endpoint = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        HttpRequest.Builder request = HttpRequest.newBuilder();
-        headers.forEach(request::header);
-        var transport = HttpClientStreamableHttpTransport.builder(base).endpoint(endpoint).jsonMapper(JSON)
-                .requestBuilder(request).connectTimeout(settings.upstreamTimeout()).build();
+        var transport = new PinnedTransport(vertx, (CallbackTargets.Target) target, headers, MAPPER,
+                settings.maxResultBytes().asLongValue(), settings.upstreamTimeout());
         McpAsyncClient created = McpClient.async(transport)
                 .clientInfo(new McpSchema.Implementation("agentgate-gateway", "1"))
                 .requestTimeout(settings.upstreamTimeout())
@@ -162,21 +170,61 @@ final class Upstream {
         return MAPPER.valueToTree(result);
     }
 
-    /** What went wrong, in one line, for tool errors and the audit trail. */
+    /** What went wrong, in one line of plain words (never a Java class), for tool errors and the audit trail. */
     static String cause(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
+        Throwable outer = error;
+        while ((outer instanceof CompletionException || outer instanceof ExecutionException)
+                && outer.getCause() != null) {
+            outer = outer.getCause();
         }
-        if (cause instanceof TimeoutException) {
+        // the most telling failure in the chain (the SDK wraps a refused connection in "failed to initialize")
+        Throwable t = outer;
+        for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause() == t ? null : t.getCause()) {
+            String known = known(t);
+            if (known != null) {
+                return known;
+            }
+        }
+        return words(outer) == null ? "an unexpected failure inside AgentGate" : words(outer);
+    }
+
+    private static String known(Throwable cause) {
+        String message = words(cause);
+        String detail = message == null ? "" : " (" + message + ")";
+        if (cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException) {
             return "no answer in time (agentgate.mcp.upstream-timeout)";
         }
-        String message = cause.getMessage();
-        if (message == null && cause.getCause() != null && cause.getCause() != cause) {
-            return cause.getClass().getSimpleName() + " (" + cause(cause.getCause()) + ")";
+        if (cause instanceof McpError mcp) {
+            var rpc = mcp.getJsonRpcError();
+            return "the upstream answered with an error: " + (rpc != null && rpc.message() != null ? rpc.message()
+                    : "(no message)");
         }
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        if (cause instanceof UpstreamRefused || cause instanceof PinnedTransport.UpstreamFailure) {
+            return message;
+        }
+        if (cause instanceof McpTransportSessionNotFoundException) {
+            return "the upstream no longer knows the session";
+        }
+        if (cause instanceof ConnectException) {
+            return "could not connect to the upstream" + detail;
+        }
+        if (cause instanceof UnknownHostException) {
+            return "the upstream's host does not resolve";
+        }
+        if (cause instanceof javax.net.ssl.SSLException) {
+            return "the TLS connection to the upstream failed" + detail;
+        }
+        if (cause instanceof IOException || cause instanceof io.vertx.core.VertxException) {
+            return "the connection to the upstream failed" + detail;
+        }
+        return null;
+    }
+
+    private static String words(Throwable cause) {
+        String message = cause.getMessage();
+        // new Exception(cause) takes the cause's class name and message as its own: that is no word for anyone
+        boolean borrowed = message != null && cause.getCause() != null && message.equals(cause.getCause().toString());
+        return message == null || message.isBlank() || borrowed ? null : message;
     }
 
     private void failed(Throwable error) {

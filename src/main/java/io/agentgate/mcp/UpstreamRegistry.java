@@ -14,6 +14,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Observes;
@@ -75,6 +76,9 @@ public class UpstreamRegistry {
 
     @Inject
     GatewayTools tools;
+
+    @Inject
+    Vertx vertx;
 
     private final ConcurrentHashMap<String, Upstream> live = new ConcurrentHashMap<>();
 
@@ -291,7 +295,7 @@ public class UpstreamRegistry {
                 return held;
             }
             replaced[0] = held;
-            return new Upstream(n, url, headers, settings, tools::publish);
+            return new Upstream(n, url, headers, settings, tools::publish, vertx, CallbackTargets.HostLookup.SYSTEM);
         });
         if (replaced[0] != null) {
             replaced[0].close();

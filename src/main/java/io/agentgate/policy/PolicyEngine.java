@@ -99,17 +99,18 @@ public class PolicyEngine {
             return policy.check(action).orElse(null);
         } catch (RuntimeException | StackOverflowError e) {
             // The exception message may quote action data; log the kind only, with the ids to find it.
-            LOG.errorf("policy %s failed for agent %s action %s: %s", policy.name(), agentName(action),
-                    action.action(), e.getClass().getName());
-            LOG.debugf(e, "policy %s failure", policy.name());
+            LOG.errorf("policy %s (%s) failed for agent %s action %s: %s", safeName(policy),
+                    policy.getClass().getName(), agentName(action), action.action(), e.getClass().getName());
+            LOG.debugf(e, "policy %s failure", safeName(policy));
             Severity severity = Severity.HIGH;
             try {
                 severity = policy.severity();
             } catch (RuntimeException ignored) {
                 // keep HIGH: the policy cannot even say how serious it is
             }
+            // plain words in the answer; the kind of failure is in the log above
             return new Violation(safeName(policy), severity, Enforcement.DENY, "Policy '" + safeName(policy)
-                    + "' failed (" + e.getClass().getSimpleName() + "); the action is denied until it is fixed");
+                    + "' could not check this action, so the action is denied (the server log has the details)");
         }
     }
 
@@ -121,7 +122,7 @@ public class PolicyEngine {
         try {
             return policy.name();
         } catch (RuntimeException e) {
-            return policy.getClass().getName();
+            return "unnamed-policy";
         }
     }
 

@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.agentgate.agent.ApproverCheck;
+import io.agentgate.gate.ActionStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The one rule of who may vote, without a database: a directory of four people. */
+/** The one rule of who may vote, without a database: a directory of five people. */
 class EligibilityTest {
 
     private final Eligibility eligibility = new Eligibility();
@@ -20,19 +22,25 @@ class EligibilityTest {
                 "ann@x.test", new ApproverDirectory.Person("ann@x.test", true, Set.of("finance")),
                 "vic@x.test", new ApproverDirectory.Person("vic@x.test", false, Set.of("finance")),
                 "ola@x.test", new ApproverDirectory.Person("ola@x.test", true, Set.of("legal")),
-                "pat@x.test", new ApproverDirectory.Person("pat@x.test", true, Set.of()));
+                "pat@x.test", new ApproverDirectory.Person("pat@x.test", true, Set.of()),
+                "dee@x.test", new ApproverDirectory.Person("dee@x.test", true, Set.of("finance"), true));
         eligibility.directory = new ApproverDirectory() {
             public Optional<Person> find(String email) {
                 return Optional.ofNullable(people.get(email));
             }
 
             public List<String> approversIn(String group) {
-                return people.values().stream().filter(p -> p.approverRole() && p.groups().contains(group))
+                return people.values().stream().filter(p -> p.mayVote() && p.groups().contains(group))
                         .map(Person::email).sorted().toList();
             }
 
             public List<String> allApprovers() {
-                return people.values().stream().filter(Person::approverRole).map(Person::email).sorted().toList();
+                return people.values().stream().filter(Person::mayVote).map(Person::email).sorted().toList();
+            }
+
+            public Set<String> nonVoters() {
+                return people.values().stream().filter(p -> !p.mayVote()).map(Person::email)
+                        .collect(java.util.stream.Collectors.toSet());
             }
         };
     }
@@ -62,5 +70,33 @@ class EligibilityTest {
         assertEquals(List.of("ann@x.test", "ola@x.test", "pat@x.test"), eligibility.recipients(List.of()));
         assertEquals("any user with the approver role (the agent names no approvers)", Eligibility.describe(List.of()));
         assertEquals("pat@x.test, group finance", Eligibility.describe(List.of("pat@x.test", "group:finance")));
+    }
+
+    @Test
+    void aNamedAccountThatMayNotVoteIsRefusedAndGetsNoMail() {
+        List<String> approvers = List.of("vic@x.test", "dee@x.test", "ann@x.test", "someone@partner.test");
+        assertFalse(eligibility.mayVote(approvers, "vic@x.test"), "a viewer named directly");
+        assertFalse(eligibility.mayVote(approvers, "DEE@x.test"), "a disabled account named directly");
+        assertTrue(eligibility.mayVote(approvers, "ann@x.test"));
+        assertFalse(eligibility.mayVote(List.of("group:finance"), "dee@x.test"), "disabled, in the group");
+        assertEquals(List.of("ann@x.test", "someone@partner.test"), eligibility.recipients(approvers));
+        assertEquals(List.of("ann@x.test"), eligibility.recipients(List.of("group:finance")));
+        assertTrue(eligibility.refusal(approvers, null, "dee@x.test", ActionStatus.REJECTED, null).orElseThrow()
+                .message().contains("is disabled"));
+        assertTrue(eligibility.refusal(approvers, null, "vic@x.test", ActionStatus.REJECTED, null).orElseThrow()
+                .message().contains("viewer role"));
+        assertTrue(eligibility.refusal(null, null, "vic@x.test", ActionStatus.APPROVED, null).isEmpty(),
+                "the admin token's decision (no approver list) names anyone");
+    }
+
+    @Test
+    void theRegistrationWarnsOfApproversNobodyCanVoteThrough() {
+        List<ApproverCheck.ApproverWarning> warnings = eligibility.warnings(List.of("vic@x.test", "dee@x.test",
+                "ann@x.test", "someone@partner.test", "group:finance", "group:empty"));
+        assertEquals(List.of("vic@x.test", "dee@x.test", "group:empty"),
+                warnings.stream().map(ApproverCheck.ApproverWarning::approver).toList());
+        assertEquals(List.of("no-approver-role", "account-disabled", "no-approver-in-group"),
+                warnings.stream().map(ApproverCheck.ApproverWarning::reason).toList());
+        assertTrue(eligibility.warnings(null).isEmpty());
     }
 }

@@ -86,6 +86,9 @@ class AuditTrailTest {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    AuditKeys keys;
+
     private static long seqOf(int offsetFromHead) {
         return QuarkusTransaction.requiringNew().call(() ->
                 AuditChainHead.<AuditChainHead>findById(AuditChainHead.ID).seq - offsetFromHead);
@@ -353,6 +356,72 @@ class AuditTrailTest {
         assertNotNull(readTree(last).get("hash"));
     }
 
+    @Test
+    @Order(12)
+    void anEditWithTheShaChainRecomputedAndTheHeadMovedIsCaught() throws Exception {
+        long target = seqOf(5);
+        sql("CREATE TABLE audit_saved AS SELECT * FROM audit_event WHERE seq >= " + target);
+        try {
+            // what an attacker with only the database can do: edit, recompute every later hash as plain SHA-256
+            // (the old, published recipe) and move the head; before the audit key this verified as valid
+            rewriteFrom(target, false);
+            admin().get("/api/v1/audit/verify").then().statusCode(200)
+                    .body("valid", org.hamcrest.Matchers.equalTo(false))
+                    .body("brokenAtSeq", org.hamcrest.Matchers.equalTo((int) target))
+                    .body("reason", org.hamcrest.Matchers.equalTo(
+                            "content does not match its hash: the event was edited"));
+            // the same, but passing the rewritten events off as unkeyed ones (written before the key existed)
+            rewriteFrom(target, true);
+            admin().get("/api/v1/audit/verify").then().statusCode(200)
+                    .body("valid", org.hamcrest.Matchers.equalTo(false))
+                    .body("brokenAtSeq", org.hamcrest.Matchers.equalTo((int) target))
+                    .body("reason", org.hamcrest.Matchers.containsString("unkeyed but follows keyed events"));
+        } finally {
+            sql("DELETE FROM audit_event WHERE seq >= " + target);
+            sql("INSERT INTO audit_event SELECT * FROM audit_saved");
+            sql("DROP TABLE audit_saved");
+            QuarkusTransaction.requiringNew().run(() -> {
+                AuditEvent last = AuditEvent.<AuditEvent>find("order by seq desc").firstResult();
+                AuditChainHead head = AuditChainHead.findById(AuditChainHead.ID);
+                head.hash = last.hash;
+                head.keyId = last.keyId;
+            });
+        }
+        assertTrue(trail.verify().valid());
+    }
+
+    @Test
+    @Order(13)
+    void theExportCarriesTheKeyIdOfEveryEvent() {
+        String body = admin().accept(AuditResource.NDJSON).get("/api/v1/audit?type=action.submitted").then().statusCode(200)
+                .extract().asString();
+        String id = keys.current().id();
+        assertTrue(body.lines().count() > 100, body.length() + " bytes");
+        assertEquals(16, id.length());
+        assertTrue(body.lines().allMatch(l -> id.equals(readTree(l).path("keyId").asText())), "all under " + id);
+    }
+
+    /** Replaces the details of event {@code from} and rechains it and every later event with plain SHA-256. */
+    private void rewriteFrom(long from, boolean dropKeyIds) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            List<AuditEvent> events = AuditEvent.list("seq >= ?1 order by seq", from);
+            AuditChainHead head = AuditChainHead.findById(AuditChainHead.ID,
+                    jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+            String prev = events.get(0).prevHash;
+            events.get(0).details = "{\"rewritten\":true}";
+            for (AuditEvent e : events) {
+                e.prevHash = prev;
+                if (dropKeyIds) {
+                    e.keyId = null;
+                }
+                e.hash = AuditHash.unkeyed(e);
+                prev = e.hash;
+            }
+            head.hash = prev;
+            head.keyId = dropKeyIds ? null : head.keyId;
+        });
+    }
+
     private JsonNode readTree(String line) {
         return readTreeStatic(line);
     }
@@ -372,7 +441,9 @@ class AuditTrailTest {
                     jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO audit_event (event_id, occurred_at, type, agent_name, action_id, actor, details, seq,"
-                            + " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            + " prev_hash, hash, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                AuditKeys.Key key = keys.current();
+                javax.crypto.Mac mac = key.mac();
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
                 for (int i = 0; i < n; i++) {
                     AuditEvent e = new AuditEvent();
@@ -384,7 +455,8 @@ class AuditTrailTest {
                     e.details = "{\"i\":" + i + ",\"note\":\"" + "n".repeat(200) + "\"}";
                     e.seq = head.seq + 1;
                     e.prevHash = head.hash;
-                    e.hash = AuditHash.hash(e);
+                    e.keyId = key.id();
+                    e.hash = AuditHash.keyed(mac, e);
                     head.seq = e.seq;
                     head.hash = e.hash;
                     ps.setObject(1, e.eventId);
@@ -397,6 +469,7 @@ class AuditTrailTest {
                     ps.setLong(8, e.seq);
                     ps.setString(9, e.prevHash);
                     ps.setString(10, e.hash);
+                    ps.setString(11, e.keyId);
                     ps.addBatch();
                     if (i % 5000 == 4999) {
                         ps.executeBatch();

@@ -100,6 +100,7 @@ class TwoInstancesIT {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("AGENTGATE_ADMIN_TOKEN", ADMIN);
         env.put("AGENTGATE_LINKS_SECRET", "cluster-links-secret-0123456789abcdef0123456789");
+        env.put("AGENTGATE_AUDIT_KEY", "cluster-audit-key-0123456789abcdef0123456789");
         // no session key: both instances, started at once, settle on the one generated and kept in the database
         env.put("QUARKUS_DATASOURCE_JDBC_URL", databaseUrl);
         env.put("QUARKUS_DATASOURCE_USERNAME", databaseUser);

@@ -10,7 +10,14 @@ import org.junit.jupiter.api.Test;
 
 class RequiredSecretsTest {
 
+    private static final String AUDIT_KEY = "c".repeat(32);
+
     private static AgentGateConfig config(String adminToken, String linkSecret) {
+        return config(adminToken, linkSecret, AUDIT_KEY, List.of());
+    }
+
+    private static AgentGateConfig config(String adminToken, String linkSecret, String auditKey,
+            List<String> previousAuditKeys) {
         return new AgentGateConfig() {
             public String baseUrl() {
                 return "http://localhost:8080";
@@ -53,7 +60,31 @@ class RequiredSecretsTest {
             }
 
             public Audit audit() {
-                throw new IllegalStateException("not read by RequiredSecrets");
+                return new Audit() {
+                    public Duration retention() {
+                        return Duration.ofDays(400);
+                    }
+
+                    public String pruneInterval() {
+                        return "6h";
+                    }
+
+                    public FileSink fileSink() {
+                        throw new IllegalStateException("not read by RequiredSecrets");
+                    }
+
+                    public Optional<String> key() {
+                        return Optional.ofNullable(auditKey);
+                    }
+
+                    public Optional<List<String>> previousKeys() {
+                        return Optional.of(previousAuditKeys);
+                    }
+
+                    public Optional<Long> lastUnkeyedSeq() {
+                        return Optional.empty();
+                    }
+                };
             }
 
             public boolean printNewAgentKeys() {
@@ -68,10 +99,11 @@ class RequiredSecretsTest {
 
     @Test
     void missingSecretsAreNamedWithTheirEnvironmentVariables() {
-        List<String> problems = RequiredSecrets.problems(config(null, null));
-        assertEquals(2, problems.size());
+        List<String> problems = RequiredSecrets.problems(config(null, null, null, List.of()));
+        assertEquals(3, problems.size());
         assertTrue(problems.get(0).startsWith("AGENTGATE_ADMIN_TOKEN"));
         assertTrue(problems.get(1).startsWith("AGENTGATE_LINKS_SECRET"));
+        assertTrue(problems.get(2).startsWith("AGENTGATE_AUDIT_KEY"), problems.get(2));
     }
 
     @Test
@@ -80,6 +112,15 @@ class RequiredSecretsTest {
         assertEquals(2, problems.size());
         assertTrue(problems.get(0).contains("too short"));
         assertTrue(problems.get(1).contains("at least 32 bytes"));
+    }
+
+    @Test
+    void shortAuditKeysAreRefusedCurrentAndPrevious() {
+        List<String> problems = RequiredSecrets.problems(config("a".repeat(32), "b".repeat(32), "d".repeat(31),
+                List.of("e".repeat(32), "f".repeat(10))));
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("AGENTGATE_AUDIT_KEY") && problems.get(0).contains("too short"));
+        assertTrue(problems.get(1).startsWith("AGENTGATE_AUDIT_PREVIOUS_KEYS"), problems.get(1));
     }
 
     @Test
@@ -94,5 +135,9 @@ class RequiredSecretsTest {
         assertEquals(2, problems.size(), problems.toString());
         assertTrue(problems.get(0).contains("demo token"), problems.get(0));
         assertTrue(RequiredSecrets.demoValues(config("a-real-token-of-my-own-0123", "x".repeat(40))).isEmpty());
+        List<String> audit = RequiredSecrets.demoValues(config("a-real-token-of-my-own-0123", "x".repeat(40),
+                "dev-audit-key-0123456789abcdef0123456789ab", List.of()));
+        assertEquals(1, audit.size(), audit.toString());
+        assertTrue(audit.get(0).startsWith("AGENTGATE_AUDIT_KEY"), audit.get(0));
     }
 }

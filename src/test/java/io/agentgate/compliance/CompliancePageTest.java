@@ -80,6 +80,19 @@ class CompliancePageTest {
         }
     }
 
+    /** Issue 21, finding 14: {@code csrf=%&x=1} was a 500 (the form is decoded before the CSRF check runs). */
+    @Test
+    void aFormWithBrokenPercentEncodingIsA400NotA500() {
+        String name = ComplianceReportTest.actingAgent(Records.highAgent(uniqueName("encoding"), true));
+        Sessions admin = Sessions.login(Sessions.ADMIN, Sessions.ADMIN_PASSWORD);
+        for (String body : List.of("csrf=%&x=1", "csrf=" + admin.csrf + "&responsible=%E", "x=%zz")) {
+            var r = admin.form().urlEncodingEnabled(false).body(body).post("/dashboard/compliance/" + name);
+            assertEquals(400, r.statusCode(), body + ": " + r.asString());
+            assertTrue(r.asString().contains("not valid percent-encoding"), r.asString());
+        }
+        admin().get("/api/v1/agents/" + name + "/compliance/record").then().statusCode(404);
+    }
+
     @Test
     void adminStoresTheRecordWithThePlainForm() {
         String name = ComplianceReportTest.actingAgent(Records.highAgent(uniqueName("form"), true));

@@ -146,6 +146,47 @@ class DashboardBrowserTest {
         assertEquals(Boolean.TRUE, driver.executeScript("return window.__sameDocument;"));
     }
 
+    /**
+     * Issue 21, finding 16: an action submitted after the list was rendered but before its EventSource connected
+     * appears once the stream connects: each (re)connect starts with a resync that re-reads the list. The page's
+     * EventSource is held back until the test says (a wrapper installed before the page's own script runs).
+     */
+    @Test
+    @Order(3)
+    void anActionSubmittedBeforeTheStreamConnectedIsListedOnceItDoes() {
+        Map<String, Object> installed = driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of(
+                "source", """
+                        (function () {
+                          var Real = window.EventSource, held = [];
+                          window.EventSource = function (url, init) {
+                            var late = { close: function () { if (late.real) late.real.close(); } };
+                            held.push(function () {
+                              var real = new Real(url, init);
+                              late.real = real;
+                              real.onopen = function (e) { if (late.onopen) late.onopen(e); };
+                              real.onmessage = function (e) { if (late.onmessage) late.onmessage(e); };
+                              real.onerror = function (e) { if (late.onerror) late.onerror(e); };
+                            });
+                            return late;
+                          };
+                          window.__connectLiveStream = function () { held.splice(0).forEach(function (f) { f(); }); };
+                        })();"""));
+        try {
+            driver.get(url("/dashboard/pending?agent=" + agentName));
+            driver.executeScript("window.__sameDocument = true;");
+            UUID missed = DashboardDecisionTest.submit(key, Map.of("action", "order_toner"));
+            assertTrue(driver.findElements(By.cssSelector("tr[data-id='" + missed + "']")).isEmpty(),
+                    "rendered before the submission");
+            driver.executeScript("window.__connectLiveStream();");
+            new WebDriverWait(driver, Duration.ofSeconds(10)).until(
+                    ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-id='" + missed + "']")));
+            assertEquals(Boolean.TRUE, driver.executeScript("return window.__sameDocument;"), "no reload happened");
+        } finally {
+            driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument",
+                    Map.of("identifier", installed.get("identifier")));
+        }
+    }
+
     @Test
     @Order(4)
     void hostileContextIsShownAsText() throws Exception {

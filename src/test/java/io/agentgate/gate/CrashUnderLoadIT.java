@@ -163,6 +163,7 @@ class CrashUnderLoadIT {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("AGENTGATE_ADMIN_TOKEN", ADMIN);
         env.put("AGENTGATE_LINKS_SECRET", "crash-links-secret-0123456789abcdef0123456789");
+        env.put("AGENTGATE_AUDIT_KEY", "crash-audit-key-0123456789abcdef0123456789");
         env.put("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY", "crash-session-key-0123456789abcdef");
         env.put("QUARKUS_MAILER_MOCK", "true");
         env.put("QUARKUS_LOG_CATEGORY__IO_AGENTGATE__LEVEL", "WARN");

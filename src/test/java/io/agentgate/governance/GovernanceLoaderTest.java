@@ -4,6 +4,7 @@ import io.agentgate.policy.DeclarativePolicy;
 import static io.agentgate.policy.TestActions.action;
 import static io.agentgate.policy.TestActions.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +56,27 @@ class GovernanceLoaderTest {
 
     private String error(String yaml) {
         return assertThrows(GovernanceFileException.class, () -> loader.load("governance.yaml", yaml)).getMessage();
+    }
+
+    /** Issue 21, findings 2 and 15: bad values are named in JSON words, and a limit is bounded like the API's. */
+    @Test
+    void badValuesAreNamedWithoutJavaClassNames() {
+        for (String value : List.of("maxTransactionAmount: lots", "maxTransactionAmount: [1]",
+                "capabilities: 5", "approval: {required: true, timeoutSeconds: soon}", "allowedActions: {a: 1}",
+                "approval: {required: true, requiredApprovals: 1e5000000}")) {
+            String message = error("agents:\n  - name: a\n    riskLevel: LOW\n    " + value + "\n");
+            assertTrue(message.startsWith("governance.yaml: agent 'a': '"), value + " -> " + message);
+            assertFalse(message.matches("(?s).*(`|java\\.|io\\.agentgate|Exception|BigDecimal|Integer).*"),
+                    value + " -> " + message);
+        }
+        for (String limit : List.of("1e5000000", "\"1e5000000\"", "1234567890123456", "0.00001")) {
+            long started = System.nanoTime();
+            String message = error("agents:\n  - name: a\n    riskLevel: LOW\n    maxTransactionAmount: " + limit
+                    + "\n");
+            assertTrue(System.nanoTime() - started < 1_000_000_000L, "refused at once");
+            assertEquals("governance.yaml: agent 'a': 'maxTransactionAmount' has at most 15 digits before the decimal "
+                    + "point and 4 after it", message);
+        }
     }
 
     @Test

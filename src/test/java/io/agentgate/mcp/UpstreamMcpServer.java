@@ -42,8 +42,18 @@ final class UpstreamMcpServer implements AutoCloseable {
     private final Tomcat tomcat;
     private final McpSyncServer server;
     private final int port;
+    private final String address;
 
     UpstreamMcpServer() throws Exception {
+        this("127.0.0.1");
+    }
+
+    /** On a loopback address of the test's choice (127.0.0.1 unless a test needs two listeners on one port). */
+    UpstreamMcpServer(String address) throws Exception {
+        this.address = address;
+        // one JVM runs tests in Quarkus' class loader and plain ones in the application's: Tomcat's URL handler
+        // factory (for war: URLs, unused here) can be installed only once per JVM
+        org.apache.catalina.webresources.TomcatURLStreamHandlerFactory.disable();
         var json = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
         var transport = HttpServletStreamableServerTransportProvider.builder().jsonMapper(json).mcpEndpoint("/mcp")
                 .build();
@@ -68,9 +78,9 @@ final class UpstreamMcpServer implements AutoCloseable {
         Path base = Files.createTempDirectory("upstream-mcp");
         tomcat = new Tomcat();
         tomcat.setBaseDir(base.toString());
-        tomcat.setHostname("127.0.0.1");
+        tomcat.setHostname(address);
         tomcat.setPort(0);
-        tomcat.getConnector().setProperty("address", "127.0.0.1");
+        tomcat.getConnector().setProperty("address", address);
         Context context = tomcat.addContext("", base.toString());
         Wrapper servlet = Tomcat.addServlet(context, "mcp", transport);
         servlet.setAsyncSupported(true);
@@ -80,7 +90,11 @@ final class UpstreamMcpServer implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + port + "/mcp";
+        return "http://" + address + ":" + port + "/mcp";
+    }
+
+    int port() {
+        return port;
     }
 
     /** Calls received for this tool, in order. */

@@ -108,8 +108,8 @@ class PolicyEngineTest {
         assertEquals(Outcome.DENIED, e.outcome());
         Violation v = e.violations().stream().filter(x -> x.policy().equals("broken")).findFirst().orElseThrow();
         assertEquals(Enforcement.DENY, v.enforcement());
-        assertEquals("Policy 'broken' failed (IllegalStateException); the action is denied until it is fixed",
-                v.reason());
+        assertEquals("Policy 'broken' could not check this action, so the action is denied (the server log has the "
+                + "details)", v.reason());
         assertEquals(2, e.violations().size());
     }
 

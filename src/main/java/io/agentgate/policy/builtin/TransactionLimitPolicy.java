@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * {@code transaction-limit}: {@code context.amount} (a JSON number or a numeric string) above the agent's
  * {@code maxTransactionAmount}. Agents without a limit and actions without an amount pass; an amount that is
- * not a number is a violation (fail closed: the limit cannot be checked).
+ * not a number, or out of the range {@link Amount} reads, is a violation (fail closed: the limit cannot be checked).
  */
 @ApplicationScoped
 public class TransactionLimitPolicy implements BuiltinPolicy {
@@ -82,30 +82,18 @@ public class TransactionLimitPolicy implements BuiltinPolicy {
         if (amountNode == null || amountNode.isNull()) {
             return Optional.empty();
         }
-        BigDecimal amount = amount(amountNode);
-        if (amount == null) {
-            return Optional.of(settings.common().violation(NAME,
+        Amount amount = Amount.of(amountNode);
+        return switch (amount.kind()) {
+            case NOT_A_NUMBER -> Optional.of(settings.common().violation(NAME,
                     "Transaction amount is not a number, so the limit $" + format(limit) + " cannot be checked"));
-        }
-        if (amount.compareTo(limit) > 0) {
-            return Optional.of(settings.common().violation(NAME,
-                    "Transaction $" + format(amount) + " exceeds limit $" + format(limit)));
-        }
-        return Optional.empty();
-    }
-
-    private static BigDecimal amount(JsonNode node) {
-        if (node.isNumber()) {
-            return node.decimalValue();
-        }
-        if (node.isTextual()) {
-            try {
-                return new BigDecimal(node.textValue().trim());
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-        return null;
+            case OUT_OF_RANGE -> Optional.of(settings.common().violation(NAME, "Transaction amount is out of range "
+                    + "(at most " + Amount.MAX_INTEGER_DIGITS + " digits before the decimal point and "
+                    + Amount.MAX_FRACTION_DIGITS + " after it), so the limit $" + format(limit) + " cannot be checked"));
+            case NUMBER -> amount.value().compareTo(limit) > 0
+                    ? Optional.of(settings.common().violation(NAME,
+                            "Transaction $" + format(amount.value()) + " exceeds limit $" + format(limit)))
+                    : Optional.empty();
+        };
     }
 
     /** 5000 for 5000.0, 250.5 for 250.50: no trailing zeros, no exponent. */

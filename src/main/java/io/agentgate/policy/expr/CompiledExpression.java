@@ -6,12 +6,22 @@ import dev.cel.runtime.CelVariableResolver;
 import io.agentgate.policy.ActionContext;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * A boolean expression compiled once by {@link Expressions#compile(String)}; immutable and safe to evaluate
  * from many threads at once.
  */
 public final class CompiledExpression {
+
+    private static final String FAILED = "it failed on this action's values";
+    /** {@code Integer.parseInt}'s words, which CEL passes on for {@code int("abc")}. */
+    private static final String NOT_A_NUMBER = "For input string: ";
+    /** A qualified Java class name or an exception's simple name. */
+    private static final Pattern JAVA_WORDS = Pattern.compile(
+            "\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z]\\w*|\\b\\w*(?:Exception|Error)\\b");
+    /** Messages may quote an action's values; a reason keeps far less than this. */
+    private static final int MAX_MESSAGE = 1000;
 
     private final String source;
     private final CelRuntime.Program program;
@@ -45,11 +55,25 @@ public final class CompiledExpression {
         }
     }
 
-    private static String describe(CelEvaluationException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    /** Java's words for a failure, never a class name: the text ends up in a violation's reason. */
+    static String describe(CelEvaluationException e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return FAILED;
+        }
         // CEL prefixes "evaluation error at <input>:OFFSET: "; keep only what a policy author needs.
         int cut = message.indexOf(": ");
-        return message.startsWith("evaluation error") && cut > 0 ? message.substring(cut + 2) : message;
+        if (message.startsWith("evaluation error") && cut > 0) {
+            message = message.substring(cut + 2);
+        }
+        if (message.length() > MAX_MESSAGE) {
+            int end = Character.isHighSurrogate(message.charAt(MAX_MESSAGE - 1)) ? MAX_MESSAGE - 1 : MAX_MESSAGE;
+            message = message.substring(0, end) + "…";
+        }
+        if (message.startsWith(NOT_A_NUMBER)) {
+            return "not a number: " + message.substring(NOT_A_NUMBER.length());
+        }
+        return JAVA_WORDS.matcher(message).find() ? FAILED : message;
     }
 
     @Override

@@ -52,6 +52,30 @@ class ExpressionsTest {
                 () -> e.test(action(financialAdvisor(), "x", "{\"amount\": \"lots\"}")));
     }
 
+    /** Issue 21, finding 15: evaluation errors end up in violations' reasons, so they say no Java class names. */
+    @Test
+    void evaluationErrorsAreInPlainWords() {
+        var toInt = Expressions.compile("int(context.amount) > 5");
+        assertEquals("not a number: \"abc\"", assertThrows(ExpressionEvaluationException.class,
+                () -> toInt.test(action(financialAdvisor(), "x", "{\"amount\":\"abc\"}"))).getMessage());
+        String huge = "9".repeat(100_000);
+        String message = assertThrows(ExpressionEvaluationException.class,
+                () -> toInt.test(action(financialAdvisor(), "x", "{\"amount\":\"" + huge + "\"}"))).getMessage();
+        assertTrue(message.length() < 1100, "a quoted value is cut: " + message.length());
+        for (String expression : List.of("int(context.amount) > 5", "double(context.amount) > 5.0",
+                "context.amount + 1 > 5", "context.amount > 5", "context.a[5] == 1")) {
+            for (String context : List.of("{\"amount\":\"1e5000000\"}", "{\"amount\":1e5000000}",
+                    "{\"amount\":9223372036854775807}", "{\"amount\":\"x\"}", "{\"a\":[1]}")) {
+                try {
+                    Expressions.compile(expression).test(action(financialAdvisor(), "x", context));
+                } catch (ExpressionEvaluationException e) {
+                    assertFalse(e.getMessage().matches("(?s).*(Exception|java\\.|\\w+\\.\\w+\\.[A-Z]).*"),
+                            expression + " on " + context + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
     @Test
     void readsNestedContextListsAndNulls() {
         var e = Expressions.compile(
