@@ -6,7 +6,8 @@ ALTER TABLE agent ADD COLUMN escalate_to VARCHAR(20000) DEFAULT '[]' NOT NULL;
 
 -- One row per pending action whose agent reminds or escalates, written in the submitting transaction. A sweep
 -- claims a due step with one conditional UPDATE (reminded_at / escalated_at from NULL), so it happens once across
--- restarts and instances. A step that never came due before the action ended gets its due time cleared.
+-- restarts and instances; its due time is cleared then, and when the action ends before it came due, so the
+-- sweep's query (remind_at <= now OR escalate_at <= now) reads only steps still to come.
 CREATE TABLE approval_follow_up (
     action_id     UUID PRIMARY KEY REFERENCES action (id),
     remind_at     TIMESTAMP WITH TIME ZONE,

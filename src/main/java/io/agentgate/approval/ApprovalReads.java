@@ -30,7 +30,7 @@ public final class ApprovalReads {
             Instant createdAt, Instant sentAt, Instant nextAttemptAt) {
     }
 
-    /** An action's reminder and escalation: when each was due (null: none, or dropped) and when it happened. */
+    /** An action's reminder and escalation: when each is due (null: none, taken, or dropped) and when it happened. */
     public record FollowUpRow(Instant remindAt, Instant remindedAt, Instant escalateAt, Instant escalatedAt,
             List<String> escalateTo) {
 

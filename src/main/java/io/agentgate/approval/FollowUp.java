@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A pending action's reminder and escalation: when each is due and when it happened. {@code remindedAt} and
+ * A pending action's reminder and escalation: when each is due (cleared when it is taken, or when the action ends
+ * first) and when it happened. {@code remindedAt} and
  * {@code escalatedAt} change only by the conditional updates in {@link FollowUps} (once each, across instances).
  */
 @Entity

@@ -88,7 +88,8 @@ public class FollowUps {
         Instant created = event.action().createdAt();
         FollowUp row = new FollowUp();
         row.actionId = event.action().id();
-        row.remindAt = settings.remindAfterSeconds() == null ? null : created.plusSeconds(settings.remindAfterSeconds());
+        Integer remind = settings.remindAfterSeconds();
+        row.remindAt = remind == null ? null : created.plusSeconds(remind);
         row.escalateAt = escalates ? created.plusSeconds(settings.escalateAfterSeconds()) : null;
         row.escalateTo = escalates ? settings.escalateTo() : List.of();
         row.persist();
@@ -107,8 +108,8 @@ public class FollowUps {
         do {
             Instant now = now();
             due = QuarkusTransaction.requiringNew().call(() -> FollowUp.<FollowUp>find(
-                    "(remindedAt is null and remindAt <= ?1) or (escalatedAt is null and escalateAt <= ?1) "
-                            + "order by actionId", now).page(0, BATCH).list().stream().map(f -> f.actionId).toList());
+                    "remindAt <= ?1 or escalateAt <= ?1 order by actionId", now).page(0, BATCH).list().stream()
+                    .map(f -> f.actionId).toList());
             int before = taken;
             for (UUID id : due) {
                 try {
@@ -136,8 +137,7 @@ public class FollowUps {
             action = gate.lockPending(id);
         } catch (ActionNotPending ended) {
             // over before its steps came: they never will
-            FollowUp.update("remindAt = null where actionId = ?1 and remindedAt is null", id);
-            FollowUp.update("escalateAt = null where actionId = ?1 and escalatedAt is null", id);
+            FollowUp.update("remindAt = null, escalateAt = null where actionId = ?1", id);
             return 0;
         }
         int steps = 0;
@@ -152,10 +152,13 @@ public class FollowUps {
         return steps;
     }
 
-    /** The conditional UPDATE that takes a step: only one sweep, on any instance, sees it change a row. */
+    /**
+     * The conditional UPDATE that takes a step: only one sweep, on any instance, sees it change a row. The due time
+     * goes with it, so the sweep's query finds only steps still to come (by index, however many are done).
+     */
     private static boolean claim(UUID id, String doneField, String dueField, Instant now) {
-        return FollowUp.update(doneField + " = :now where actionId = :id and " + doneField + " is null and "
-                + dueField + " <= :now", Parameters.with("now", now).and("id", id)) == 1;
+        return FollowUp.update(doneField + " = :now, " + dueField + " = null where actionId = :id and " + doneField
+                + " is null and " + dueField + " <= :now", Parameters.with("now", now).and("id", id)) == 1;
     }
 
     private void remind(PendingAction action) {
@@ -175,8 +178,8 @@ public class FollowUps {
         Set<String> voted = voters(action.id());
         List<String> approvers = gate.addApprovers(action, escalateTo);
         List<String> recipients = eligibility.recipients(escalateTo).stream()
-                .filter(r -> !mailed.contains(r.toLowerCase(Locale.ROOT)) && !voted.contains(r.toLowerCase(Locale.ROOT)))
-                .toList();
+                .filter(r -> !mailed.contains(r.toLowerCase(Locale.ROOT)))
+                .filter(r -> !voted.contains(r.toLowerCase(Locale.ROOT))).toList();
         recipients.forEach(r -> outbox.add(action.id(), r, ESCALATION_KIND));
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("escalateTo", escalateTo);

@@ -58,10 +58,16 @@ class RemindersAndEscalationTest {
         String ann = mailbox("ann");
         String cid = mailbox("cid");
         String bob = mailbox("bob");
-        String key = agent(List.of(ann, cid), 2, 1, 2, List.of(bob), 120);
+        String key = agent(List.of(ann, cid), 2, 500, 550, List.of(bob), 600);
         UUID id = submit(key, Map.of("invoice", "INV-41"));
+        FollowUp row = QuarkusTransaction.requiringNew().call(() -> FollowUp.<FollowUp>findById(id));
+        Instant created = queries.detail(id).view().createdAt();
+        assertEquals(created.plusSeconds(500), row.remindAt, "due remindAfterSeconds after the submission");
+        assertEquals(created.plusSeconds(550), row.escalateAt, "due escalateAfterSeconds after the submission");
         Mails.Received annRequest = Mails.awaitOne(ann);
         confirm(annRequest.approve(), "fine by me").then().statusCode(200);
+        // the time comes: the scheduled sweep takes both steps
+        dueNow(id);
 
         MimeMessage reminder = awaitMail(cid, "Reminder: ");
         assertNotNull(Mails.read(reminder).approve(), "the reminder carries cid's own links");
@@ -93,9 +99,7 @@ class RemindersAndEscalationTest {
         UUID id = submit(key, Map.of("invoice", "INV-42"));
         Mails.awaitOne(ann);
         // as if the service had been down past both due times: the rows say so, and the sweeps at start find them
-        Instant past = Instant.now().minusSeconds(30);
-        QuarkusTransaction.requiringNew().run(() -> FollowUp.update(
-                "remindAt = ?1, escalateAt = ?1 where actionId = ?2", past, id));
+        dueNow(id);
 
         int sweepers = 4;
         ExecutorService pool = Executors.newFixedThreadPool(sweepers);
@@ -138,8 +142,7 @@ class RemindersAndEscalationTest {
         String key = agent(List.of(ann), 1, 500, 550, List.of(bob), 600);
         UUID id = submit(key, Map.of("invoice", "INV-43"));
         confirm(Mails.awaitOne(ann).approve(), null).then().statusCode(200);
-        QuarkusTransaction.requiringNew().run(() -> FollowUp.update(
-                "remindAt = ?1, escalateAt = ?1 where actionId = ?2", Instant.now().minusSeconds(1), id));
+        dueNow(id);
         followUps.sweep();
         assertEquals(0, audits(FollowUps.ESCALATED, id));
         assertEquals(0, audits(FollowUps.REMINDED, id));
@@ -166,6 +169,13 @@ class RemindersAndEscalationTest {
                 .body("errors.field", hasItem("approval.escalateAfterSeconds"));
         Api.admin().get("/api/v1/agents/" + name).then().statusCode(200)
                 .body("approval.escalateAfterSeconds", equalTo(40));
+    }
+
+    /** Moves both due times of the action into the past (as time passing would; the test need not wait). */
+    private static void dueNow(UUID id) {
+        Instant past = Instant.now().minusSeconds(30);
+        QuarkusTransaction.requiringNew().run(() -> FollowUp.update(
+                "remindAt = ?1, escalateAt = ?1 where actionId = ?2", past, id));
     }
 
     private static void refused(Map<String, Object> approval, String field) {
