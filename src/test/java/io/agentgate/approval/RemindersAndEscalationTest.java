@@ -95,7 +95,10 @@ class RemindersAndEscalationTest {
     void anEscalationDueWhileNoInstanceRanHappensOnceWhenSweepsRace() throws Exception {
         String ann = mailbox("ann");
         String bob = mailbox("bob");
-        String key = agent(List.of(ann), 1, 500, 550, List.of(bob), 600);
+        String vic = mailbox("vic");
+        Api.admin().body(Map.of("email", vic, "password", "viewer-password-42", "roles", List.of("viewer")))
+                .post("/api/v1/users").then().statusCode(201);
+        String key = agent(List.of(ann), 1, 500, 550, List.of(bob, vic), 600);
         UUID id = submit(key, Map.of("invoice", "INV-42"));
         Mails.awaitOne(ann);
         // as if the service had been down past both due times: the rows say so, and the sweeps at start find them
@@ -131,7 +134,9 @@ class RemindersAndEscalationTest {
         assertEquals(1, outbox.forAction(id).stream().filter(m -> m.kind.equals(FollowUps.REMINDER_KIND)).count());
         assertEquals(1, GreenMailServer.to(bob).size());
         assertEquals(2, GreenMailServer.to(ann).size());
-        assertEquals(List.of(ann, bob), queries.detail(id).approvers(), "bob is added once");
+        assertEquals(List.of(ann, bob, vic), queries.detail(id).approvers(), "bob and vic are added once");
+        assertTrue(outbox.forAction(id).stream().noneMatch(m -> m.recipient.equals(vic)),
+                "a viewer-only account gets no mail, escalated to or not");
         assertEquals("PENDING", status(key, id), "the deadline stays: escalation decides nothing");
     }
 
