@@ -54,6 +54,22 @@ public final class ApprovalReads {
         }
     }
 
+    /** The grant an action passed by, as its detail page names it. */
+    public record GrantRow(UUID id, String scope, String grantedBy, Instant grantedAt) {
+    }
+
+    /** The grant of this id; null when there is none (or none given). */
+    public static GrantRow grant(Connection c, UUID grantId) throws SQLException {
+        if (grantId == null) {
+            return null;
+        }
+        try (PreparedStatement ps = Jdbc.prepare(c, "SELECT id, scope, granted_by, granted_at FROM approval_grant "
+                + "WHERE id = ?", List.of(grantId)); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new GrantRow(grantId, GrantScope.valueOf(rs.getString("scope")).json(),
+                    rs.getString("granted_by"), Jdbc.instant(rs, "granted_at")) : null;
+        }
+    }
+
     /** The votes cast on an action, in the order they were cast. */
     public static List<VoteRow> votes(Connection c, UUID actionId) throws SQLException {
         List<VoteRow> votes = new ArrayList<>();

@@ -124,8 +124,15 @@ class GrantApiTest {
         String key = agentWith(List.of("alice@example.com"), 1);
         String grantId = granted(Api.ADMIN_TOKEN, pending(key, Map.of("amount", 40)), grant("same-action", "PT1H",
                 null));
-        submit(key, "execute_transfer", Map.of("amount", 999, "recipient", "other"), null).then().statusCode(200)
-                .body("status", equalTo("ALLOWED")).body("grantId", equalTo(grantId));
+        String passed = submit(key, "execute_transfer", Map.of("amount", 999, "recipient", "other"), null).then()
+                .statusCode(200).body("status", equalTo("ALLOWED")).body("grantId", equalTo(grantId))
+                .extract().path("id");
+        // the passed action's page names the grant it passed by
+        io.agentgate.dashboard.Sessions viewer = io.agentgate.dashboard.Sessions.login(
+                io.agentgate.dashboard.Sessions.VIEWER, io.agentgate.dashboard.Sessions.VIEWER_PASSWORD);
+        viewer.request().get("/dashboard/actions/" + passed).then().statusCode(200)
+                .body(containsString("id=\"passed-by-grant\""))
+                .body(containsString("same-action grant " + grantId + "</a>, given by <strong>ops-script</strong>"));
         submit(key, "book_meeting", Map.of("amount", 40), null).then().statusCode(202);
         // another agent with the same action is not covered
         submit(agentWith(List.of("alice@example.com"), 1), "execute_transfer", Map.of("amount", 40), null).then()
