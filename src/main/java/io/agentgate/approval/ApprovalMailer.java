@@ -201,7 +201,8 @@ public class ApprovalMailer {
         String dashboard = AgentGateConfig.external(config, "/dashboard/actions/" + detail.id());
         Mails.request(new ApprovalMail(summary, mail.recipient, approve, reject, dashboard))
                 .to(mail.recipient)
-                .subject(subjectPrefix(mail.kind) + "Approval needed: " + summary.action() + " by " + summary.agent() + " (" + summary.quorum() + ")")
+                .subject(subjectPrefix(mail.kind) + "Approval needed: " + summary.action() + " by " + summary.agent()
+                        + " (" + summary.quorum() + ")")
                 .send().await().atMost(settings.sendTimeout());
     }
 
