@@ -8,11 +8,12 @@ What it does, in order:
   1. launches ``java <java-opts> -jar quarkus-run.jar`` (prod profile, new temporary data directory, admin token,
      links secret, audit key and session key set, ``quarkus.mailer.mock=true`` so no mail leaves the process) and times
      launch -> ``/q/health/ready`` 200 (first start, so Flyway migrates an empty database);
-  2. registers two agents through the admin API: ``bench-allowed`` (LOW, no approval rule) and ``bench-pending``
-     (LOW, approval required for every action, no named approvers so no mail is queued), both asking for
+  2. registers three agents through the admin API: ``bench-allowed`` (LOW, no approval rule), ``bench-pending``
+     (LOW, approval required for every action, no named approvers so no mail is queued) and ``bench-granted`` (as
+     bench-pending, with one approval that granted the same call for 7 days), all asking for
      ``search_knowledge_base``, which no built-in policy denies at any hour;
   3. reads RSS when idle (``/proc/PID/status`` VmRSS);
-  4. drives ALLOWED and then PENDING submissions with ``wrk`` (``src/load/submit.lua``), 32 keep-alive
+  4. drives ALLOWED, PENDING and then GRANTED (held by the review, passed by the grant) submissions with ``wrk`` (``src/load/submit.lua``), 32 keep-alive
      connections by default, after a short warm-up; prints req/s and p50/p99;
   5. holds 10,000 long-polls (``GET /api/v1/actions/{id}?wait=60``, one connection and one pending action each,
      asyncio client below) and reads the live heap before and after (``jcmd GC.class_histogram``, which collects
@@ -240,7 +241,31 @@ def register_agents(server):
         status, answer = http(server.base, "POST", "/api/v1/actions", keys[name], json.loads(SUBMIT_BODY))
         if status != expected:
             sys.exit(f"{name} answered {status} {answer}, expected {expected}")
+    keys["bench-granted"] = granted_agent(server)
     return keys
+
+
+def granted_agent(server):
+    """bench-granted: every action needs approval, and one approval of SUBMIT_BODY granted the same call for 7 days,
+    so each measured submission is held by the review and passes by the grant (the GRANTED run)."""
+    status, agent = http(server.base, "POST", "/api/v1/agents", ADMIN_TOKEN, {
+        "name": "bench-granted", "displayName": "Benchmark bench-granted", "riskLevel": "LOW",
+        "approval": {"required": True, "approvers": [], "requiredApprovals": 1, "timeoutSeconds": 3600}})
+    if status != 201:
+        sys.exit(f"registering bench-granted: {status} {agent}")
+    key = agent["apiKey"]
+    status, held = http(server.base, "POST", "/api/v1/actions", key, json.loads(SUBMIT_BODY))
+    if status != 202:
+        sys.exit(f"bench-granted answered {status} {held}, expected 202")
+    status, decided = http(server.base, "POST", f"/api/v1/actions/{held['id']}/decision", ADMIN_TOKEN, {
+        "decision": "APPROVED", "decidedBy": "benchmark",
+        "grant": {"scope": "same-arguments", "for": "P7D"}})
+    if status != 200 or not decided.get("grantId"):
+        sys.exit(f"granting for bench-granted: {status} {decided}")
+    status, passed = http(server.base, "POST", "/api/v1/actions", key, json.loads(SUBMIT_BODY))
+    if status != 200 or passed.get("grantId") != decided["grantId"]:
+        sys.exit(f"bench-granted did not pass by its grant: {status} {passed}")
+    return key
 
 
 # ---- wrk ----------------------------------------------------------------------------------------------------------
@@ -490,6 +515,7 @@ def main():
         cold = jit_warmup(server, keys)
         allowed = run_wrk(server, "ALLOWED", keys["bench-allowed"], 200)
         pending = run_wrk(server, "PENDING", keys["bench-pending"], 202)
+        granted = run_wrk(server, "GRANTED", keys["bench-granted"], 200)
         rss_load, hwm_load = server.rss_mb()
         log(f"RSS after wrk {rss_load:.0f} MB (peak {hwm_load:.0f} MB)")
 
@@ -526,7 +552,7 @@ def main():
         restart = server.restart()
         restart_cpu = server.cpu_seconds()
         log(f"ready {restart:.2f} s after a restart on the same database ({restart_cpu:.1f} s of CPU)")
-        results = dict(cold=cold, restart=restart, restart_cpu=restart_cpu, ready=ready, ready_cpu=ready_cpu, rss_idle=rss_idle, rss_load=rss_load, allowed=allowed, pending=pending, held=held, added=added,
+        results = dict(cold=cold, restart=restart, restart_cpu=restart_cpu, ready=ready, ready_cpu=ready_cpu, rss_idle=rss_idle, rss_load=rss_load, allowed=allowed, pending=pending, granted=granted, held=held, added=added,
                        from_sent=from_sent, from_answer=from_answer, rss_after=rss_after, hwm=hwm_after)
     finally:
         server.stop()
@@ -555,6 +581,8 @@ def report(args, r, load_before, load_after):
     print("|---|---|---|")
     print(f"| ALLOWED submissions, {args.connections} connections | {sub(r['allowed'])} | >= 5,000 req/s, p99 <= 50 ms |")
     print(f"| PENDING submissions, {args.connections} connections | {sub(r['pending'])} | >= 3,500 req/s, p99 <= 50 ms |")
+    print(f"| GRANTED submissions (held by a review, passed by a grant), {args.connections} connections | "
+          f"{sub(r['granted'])} | no more than ALLOWED costs |")
     print(f"| heap added by {r['held']:,} held long-polls | {r['added'] / mib:.1f} MiB "
           f"({r['added'] / max(r['held'], 1) / 1024:.2f} KiB each) | <= 64 MiB for 10,000 (<= 6.5 KiB each) |")
     print(f"| long-poll wake-up, {len(r['from_sent'])} decisions | from the decision's answer p50 "

@@ -70,6 +70,16 @@ public class Agent extends PanacheEntityBase {
     @Column(name = "approval_description")
     public String approvalDescription;
 
+    @Column(name = "remind_after_seconds")
+    public Integer remindAfterSeconds;
+
+    @Column(name = "escalate_after_seconds")
+    public Integer escalateAfterSeconds;
+
+    @Convert(converter = StringListConverter.class)
+    @Column(name = "escalate_to")
+    public List<String> escalateTo = List.of();
+
     @Column(name = "api_key_hash")
     public String apiKeyHash;
 
@@ -102,6 +112,7 @@ public class Agent extends PanacheEntityBase {
                 new Capabilities(writeData, sendExternalMessages, executeCode, financialTransactions),
                 maxTransactionAmount, allowedActions,
                 new ApprovalSettings(approvalRequired, approvalRule, approvers, requiredApprovals,
-                        approvalTimeoutSeconds, approvalDescription));
+                        approvalTimeoutSeconds, approvalDescription, remindAfterSeconds, escalateAfterSeconds,
+                        escalateTo));
     }
 }

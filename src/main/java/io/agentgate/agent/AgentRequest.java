@@ -35,6 +35,15 @@ public record AgentRequest(
                     message = ApprovalSettings.APPROVER_MESSAGE) String> approvers,
             @Min(1) @Max(10) Integer requiredApprovals,
             @Min(1) @Max(604_800) Integer timeoutSeconds,
-            @Size(max = 500) String description) {
+            @Size(max = 500) String description,
+            @Min(1) Integer remindAfterSeconds,
+            @Min(1) Integer escalateAfterSeconds,
+            @Size(max = 50) List<@NotBlank @Pattern(regexp = ApprovalSettings.APPROVER,
+                    message = ApprovalSettings.APPROVER_MESSAGE) String> escalateTo) {
+
+        public Approval(boolean required, String rule, List<String> approvers, Integer requiredApprovals,
+                Integer timeoutSeconds, String description) {
+            this(required, rule, approvers, requiredApprovals, timeoutSeconds, description, null, null, null);
+        }
     }
 }

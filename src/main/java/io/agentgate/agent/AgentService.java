@@ -1,6 +1,7 @@
 package io.agentgate.agent;
 
 import io.agentgate.audit.AuditLog;
+import io.agentgate.common.AgentGateConfig;
 import io.agentgate.common.Conflict;
 import io.agentgate.common.InvalidRequest;
 import io.agentgate.common.Jdbc;
@@ -45,6 +46,9 @@ public class AgentService {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    AgentGateConfig config;
 
     @Inject
     AgentCache cache;
@@ -212,6 +216,10 @@ public class AgentService {
         agent.approvalTimeoutSeconds = approval == null ? null : approval.timeoutSeconds();
         agent.approvalDescription = approval == null || approval.description() == null
                 || approval.description().isBlank() ? null : approval.description().strip();
+        agent.remindAfterSeconds = approval == null ? null : approval.remindAfterSeconds();
+        agent.escalateAfterSeconds = approval == null ? null : approval.escalateAfterSeconds();
+        agent.escalateTo = approval == null || approval.escalateTo() == null ? List.of()
+                : approval.escalateTo().stream().map(String::trim).distinct().toList();
         agent.updatedAt = clock.instant();
     }
 
@@ -231,8 +239,51 @@ public class AgentService {
         } else if (approval != null && approval.rule() != null && !approval.rule().isBlank()) {
             rules.problem(approval.rule()).ifPresent(p -> errors.add(new Problem.FieldError("approval.rule", p)));
         }
+        if (approval != null) {
+            checkFollowUps(approval, errors);
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRequest(errors);
+        }
+    }
+
+    /**
+     * Reminder and escalation: positive, before the action times out (the agent's timeout, else the default), and an
+     * escalation names whom it escalates to (emails or {@code group:} names) and only then. Checked here too, not only
+     * by the request's annotations, because the governance file comes this way without them.
+     */
+    private void checkFollowUps(AgentRequest.Approval approval, List<Problem.FieldError> errors) {
+        long timeout = approval.timeoutSeconds() != null ? approval.timeoutSeconds()
+                : config.approval().defaultTimeout().toSeconds();
+        beforeTimeout("approval.remindAfterSeconds", approval.remindAfterSeconds(), timeout, errors);
+        beforeTimeout("approval.escalateAfterSeconds", approval.escalateAfterSeconds(), timeout, errors);
+        List<String> to = approval.escalateTo() == null ? List.of() : approval.escalateTo();
+        for (int i = 0; i < to.size(); i++) {
+            if (to.get(i) == null || !to.get(i).strip().matches(ApprovalSettings.APPROVER)) {
+                errors.add(new Problem.FieldError("approval.escalateTo[" + i + "]", ApprovalSettings.APPROVER_MESSAGE));
+            }
+        }
+        if (approval.escalateAfterSeconds() != null && to.isEmpty()) {
+            errors.add(new Problem.FieldError("approval.escalateTo", "must name whom to escalate to when "
+                    + "approval.escalateAfterSeconds is set"));
+        } else if (approval.escalateAfterSeconds() == null && !to.isEmpty()) {
+            errors.add(new Problem.FieldError("approval.escalateAfterSeconds", "must be set when approval.escalateTo "
+                    + "names whom to escalate to"));
+        } else if (!to.isEmpty() && (approval.approvers() == null || approval.approvers().isEmpty())) {
+            errors.add(new Problem.FieldError("approval.escalateTo", "needs approval.approvers: with none named, "
+                    + "every user with the approver role already decides"));
+        }
+    }
+
+    private static void beforeTimeout(String field, Integer seconds, long timeout, List<Problem.FieldError> errors) {
+        if (seconds == null) {
+            return;
+        }
+        if (seconds < 1) {
+            errors.add(new Problem.FieldError(field, "must be positive"));
+        } else if (seconds >= timeout) {
+            errors.add(new Problem.FieldError(field, "must be less than the approval timeout (" + timeout
+                    + " seconds), or it would never come"));
         }
     }
 

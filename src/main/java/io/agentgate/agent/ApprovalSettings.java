@@ -12,9 +12,22 @@ import java.util.List;
  * @param requiredApprovals distinct approvals needed (quorum)
  * @param timeoutSeconds    how long an action stays pending; null means the configured default
  * @param description       the rule in plain words, shown to approvers instead of the expression; may be null
+ * @param remindAfterSeconds   after this long pending, approvers who have not voted get one reminder; null: never
+ * @param escalateAfterSeconds after this long pending, {@code escalateTo} become approvers too; null: never
+ * @param escalateTo           people (emails) and {@code group:<name>} groups to escalate to
  */
 public record ApprovalSettings(boolean required, String rule, List<String> approvers, int requiredApprovals,
-        Integer timeoutSeconds, String description) {
+        Integer timeoutSeconds, String description, Integer remindAfterSeconds, Integer escalateAfterSeconds,
+        List<String> escalateTo) {
+
+    public ApprovalSettings {
+        escalateTo = escalateTo == null ? List.of() : List.copyOf(escalateTo);
+    }
+
+    public ApprovalSettings(boolean required, String rule, List<String> approvers, int requiredApprovals,
+            Integer timeoutSeconds, String description) {
+        this(required, rule, approvers, requiredApprovals, timeoutSeconds, description, null, null, List.of());
+    }
 
     public ApprovalSettings(boolean required, String rule, List<String> approvers, int requiredApprovals,
             Integer timeoutSeconds) {

@@ -144,6 +144,11 @@ public class ApprovalMailer {
         drain();
     }
 
+    /** Sends soon, off the caller's thread: after a commit that queued mail (reminders, escalations). */
+    void kick() {
+        pump.kick();
+    }
+
     /** Sends every due row this sender can claim; failures stay queued for their next attempt. */
     public void drain() {
         pump.drain();
@@ -196,8 +201,18 @@ public class ApprovalMailer {
         String dashboard = AgentGateConfig.external(config, "/dashboard/actions/" + detail.id());
         Mails.request(new ApprovalMail(summary, mail.recipient, approve, reject, dashboard))
                 .to(mail.recipient)
-                .subject("Approval needed: " + summary.action() + " by " + summary.agent() + " (" + summary.quorum() + ")")
+                .subject(subjectPrefix(mail.kind) + "Approval needed: " + summary.action() + " by " + summary.agent()
+                        + " (" + summary.quorum() + ")")
                 .send().await().atMost(settings.sendTimeout());
+    }
+
+    /** A reminder or an escalation says so first; the links and the rest are those of the approval mail. */
+    static String subjectPrefix(String kind) {
+        return switch (kind) {
+            case FollowUps.REMINDER_KIND -> "Reminder: ";
+            case FollowUps.ESCALATION_KIND -> "Escalated to you: ";
+            default -> "";
+        };
     }
 
     /** A fresh signed link; links are never stored, only the nonce of one that was used. */

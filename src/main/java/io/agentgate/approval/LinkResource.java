@@ -72,9 +72,11 @@ public class LinkResource {
     @APIResponse(responseCode = "410", description = "Link expired or action timed out")
     @APIResponse(responseCode = "422", description = "A deny policy refuses the edited tool arguments (the form again)")
     public Response confirm(@PathParam("id") UUID id, @RestForm String approver, @RestForm String token,
-            @RestForm String comment, @RestForm String toolArgs) {
+            @RestForm String comment, @RestForm String toolArgs, @RestForm String grantScope,
+            @RestForm String grantFor, @RestForm String grantUses) {
         try {
-            LinkService.Voted v = links.confirm(id, approver, token, comment, toolArgs);
+            LinkService.Voted v = links.confirm(id, approver, token, comment, toolArgs, grantScope, grantFor,
+                    grantUses);
             return html(200, Pages.voted(v.action(), v.link(), v.decided()));
         } catch (LinkService.EditNotAccepted e) {
             // the form again, with the approver's text and why it was refused: nothing was decided

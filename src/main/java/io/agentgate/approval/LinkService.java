@@ -134,6 +134,12 @@ public class LinkService {
 
     /** POST with the approve form's tool arguments (null or blank: as shown; otherwise approve with edits). */
     public Voted confirm(UUID actionId, String approver, String token, String comment, String toolArgs) {
+        return confirm(actionId, approver, token, comment, toolArgs, null, null, null);
+    }
+
+    /** As above, an approval granting as chosen on the form (no scope: no grant; a reject link grants nothing). */
+    public Voted confirm(UUID actionId, String approver, String token, String comment, String toolArgs,
+            String grantScope, String grantFor, String grantUses) {
         ApprovalLink link = verified(actionId, approver, token);
         ActionDetail detail = detail(link);
         precheck(link, detail, summary(detail));
@@ -145,10 +151,12 @@ public class LinkService {
         }
         Quorum.Tally tally;
         try {
-            var edited = link.intent().decision() == ActionStatus.APPROVED ? edits.parse(toolArgs) : null;
+            boolean approve = link.intent().decision() == ActionStatus.APPROVED;
+            var edited = approve ? edits.parse(toolArgs) : null;
+            var grant = approve ? GrantRequest.fromForm(grantScope, grantFor, grantUses) : null;
             tally = quorum.cast(link.actionId(), link.approver(), link.intent().decision(), VoteChannel.MAIL, comment,
-                    link.nonce(), null, edited);
-        } catch (InvalidRequest | EditRefused | EditUncheckable | ArgumentsFixed refused) {
+                    link.nonce(), null, edited, grant);
+        } catch (InvalidRequest | EditRefused | EditUncheckable | ArgumentsFixed | GrantNeedsQuorum refused) {
             LOG.infof("action %s: edited tool arguments via link refused (%s)", link.actionId(), refused.slug());
             throw new EditNotAccepted(new Confirmation(summary(queries.detail(link.actionId())), link), toolArgs,
                     refused);

@@ -25,16 +25,19 @@ public class PersonalTokenVotes {
     }
 
     public ActionView decide(UUID actionId, SecurityIdentity user, ActionStatus decision, String comment) {
-        return decide(actionId, user, decision, comment, null);
+        return decide(actionId, user, decision, comment, null, null).action();
     }
 
-    /** As above, approving with edits when {@code toolArgs} is not null (see {@link Quorum#cast}). */
-    public ActionView decide(UUID actionId, SecurityIdentity user, ActionStatus decision, String comment,
-            com.fasterxml.jackson.databind.node.ObjectNode toolArgs) {
+    /**
+     * As above, approving with edits when {@code toolArgs} is not null, and granting when {@code grant} is not null
+     * (see {@link Quorum#cast}).
+     */
+    public Quorum.Tally decide(UUID actionId, SecurityIdentity user, ActionStatus decision, String comment,
+            com.fasterxml.jackson.databind.node.ObjectNode toolArgs, GrantRequest grant) {
         Vote.checkDecision(decision);
         // the account's role is part of who may vote (Eligibility, which the quorum asks): a viewer decides nothing
         String email = user.getPrincipal().getName();
         return quorum.cast(actionId, email, decision, VoteChannel.TOKEN, comment, null,
-                credential(user.getAttribute(Roles.TOKEN_ID_ATTRIBUTE)), toolArgs).action();
+                credential(user.getAttribute(Roles.TOKEN_ID_ATTRIBUTE)), toolArgs, grant);
     }
 }

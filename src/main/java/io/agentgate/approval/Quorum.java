@@ -52,8 +52,14 @@ public class Quorum {
     @Inject
     ArgumentEdits edits;
 
-    /** The state after a vote: the action, the approvals so far and whether this vote ended it. */
-    public record Tally(ActionView action, long approvals, int requiredApprovals, boolean decided) {
+    @Inject
+    Grants grants;
+
+    /**
+     * The state after a vote: the action, the approvals so far, whether this vote ended it, and the grant it gave
+     * (null: none).
+     */
+    public record Tally(ActionView action, long approvals, int requiredApprovals, boolean decided, UUID grantId) {
     }
 
     /** Approvals so far of an action and the quorum it needs. */
@@ -104,6 +110,19 @@ public class Quorum {
      */
     public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
             String nonce, String credential, ObjectNode toolArgs) {
+        return cast(actionId, approver, decision, channel, comment, nonce, credential, toolArgs, null);
+    }
+
+    /**
+     * As above, and an approval that decides the action may also grant ({@link Grants}): only an approval that is
+     * eligible, and with a quorum only the one that completes it.
+     *
+     * @throws InvalidRequest a grant with a reject, or one longer than {@code agentgate.grants.max-duration}
+     * @throws GrantNeedsQuorum a grant with an approval that does not complete the quorum (nothing stored)
+     */
+    public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
+            String nonce, String credential, ObjectNode toolArgs, GrantRequest grant) {
+        grants.check(grant, decision);
         if (toolArgs != null && decision != ActionStatus.APPROVED) {
             throw new InvalidRequest(ArgumentEdits.FIELD, "only an approval may change the tool arguments; a reject "
                     + "carries none");
@@ -115,7 +134,8 @@ public class Quorum {
             edit = edits.review(actionId, toolArgs);
         }
         ArgumentEdits.Edit reviewed = edit;
-        return writer.call(() -> count(actionId, approver, decision, channel, comment, nonce, credential, reviewed));
+        return writer.call(() -> count(actionId, approver, decision, channel, comment, nonce, credential, reviewed,
+                grant));
     }
 
     /**
@@ -145,7 +165,7 @@ public class Quorum {
 
     /** {@link #cast} on the writer, in its batch transaction; no refusal marks that transaction for rollback. */
     private Tally count(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
-            String nonce, String credential, ArgumentEdits.Edit edit) {
+            String nonce, String credential, ArgumentEdits.Edit edit, GrantRequest grant) {
         Vote.checkDecision(decision);
         Vote.checkComment(comment);
         PendingAction action = gate.lockPending(actionId);
@@ -159,6 +179,10 @@ public class Quorum {
                 && !edits.same(edit.toolArgs(), inForce != null ? inForce.toolArgs : edit.submitted());
         if (changes && channel != VoteChannel.API && Vote.approvals(actionId) > 0) {
             throw new ArgumentsFixed(actionId, Vote.approvals(actionId), inForce == null ? null : inForce.approver);
+        }
+        if (grant != null && channel != VoteChannel.API
+                && Vote.approvals(actionId) + 1 < action.requiredApprovals()) {
+            throw new GrantNeedsQuorum(actionId, Vote.approvals(actionId), action.requiredApprovals());
         }
         Vote vote = new Vote();
         vote.toolArgs = changes ? edit.toolArgs() : null;
@@ -212,6 +236,10 @@ public class Quorum {
         } else {
             view = gate.conclude(action, decision, approver, vote.comment);
         }
-        return new Tally(view, approvals, action.requiredApprovals(), decides);
+        UUID grantId = null;
+        if (grant != null && decides && view.status() == ActionStatus.APPROVED) {
+            grantId = grants.give(actionId, approver, grant, (String) details.get("credential")).id;
+        }
+        return new Tally(view, approvals, action.requiredApprovals(), decides, grantId);
     }
 }

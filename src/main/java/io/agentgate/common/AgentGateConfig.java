@@ -59,6 +59,10 @@ public interface AgentGateConfig {
         /** Pending actions due within this get an in-memory timer; later ones are armed by the sweep as they come near. */
         @WithDefault("10S")
         Duration timerHorizon();
+
+        /** How often due reminders and escalations of pending actions are taken (approval/FollowUps). */
+        @WithDefault("5S")
+        Duration followUpInterval();
     }
 
     interface Audit {

@@ -2,6 +2,7 @@ package io.agentgate.dashboard;
 
 import io.agentgate.approval.ArgumentEdits;
 import io.agentgate.approval.Eligibility;
+import io.agentgate.approval.GrantRequest;
 import io.agentgate.approval.Quorum;
 import io.agentgate.approval.VoteChannel;
 import io.agentgate.common.DomainException;
@@ -47,9 +48,16 @@ public class DashboardDecisions {
 
     /** As above; {@code toolArgs} is the approve form's editor text: an approval with edits when it changes them. */
     public Quorum.Tally decide(UUID id, Viewer viewer, ActionStatus decision, String comment, String toolArgs) {
+        return decide(id, viewer, decision, comment, toolArgs, null);
+    }
+
+    /** As above, and an approval may grant ({@code grant} null: none; a reject ignores the form's choice). */
+    public Quorum.Tally decide(UUID id, Viewer viewer, ActionStatus decision, String comment, String toolArgs,
+            GrantRequest grant) {
         // the form posts the editor with either button: only an approval takes it
         Quorum.Tally tally = quorum.cast(id, viewer.email(), decision, VoteChannel.DASHBOARD, comment, null, null,
-                decision == ActionStatus.APPROVED ? edits.parse(toolArgs) : null);
+                decision == ActionStatus.APPROVED ? edits.parse(toolArgs) : null,
+                decision == ActionStatus.APPROVED ? grant : null);
         LOG.infof("action %s: %s in the dashboard by an approver (%d of %d)", id, decision, tally.approvals(),
                 tally.requiredApprovals());
         return tally;

@@ -49,7 +49,8 @@ public class DashboardQueries {
     /** Everything the detail page shows. */
     public record ActionRecord(ActionReads.Row row, String context, String toolName, String toolArgs,
             String sessionId, String comment, Instant resultAt, List<String> approvers, int requiredApprovals,
-            List<ApprovalReads.VoteRow> votes, List<ApprovalReads.MailRow> mails, List<AuditReads.Row> audit) {
+            List<ApprovalReads.VoteRow> votes, List<ApprovalReads.MailRow> mails, List<AuditReads.Row> audit,
+            ApprovalReads.FollowUpRow followUp, ApprovalReads.GrantRow grant) {
 
         public long approvals() {
             return votes.stream().filter(v -> v.decision() == ActionStatus.APPROVED).count();
@@ -124,7 +125,8 @@ public class DashboardQueries {
             ActionReads.Detail d = found.get();
             return Optional.of(new ActionRecord(d.row(), d.context(), d.toolName(), d.toolArgs(), d.row().sessionId(),
                     d.comment(), d.resultAt(), d.approvers(), d.requiredApprovals(), ApprovalReads.votes(c, id),
-                    ApprovalReads.mails(c, id), AuditReads.ofAction(c, id)));
+                    ApprovalReads.mails(c, id), AuditReads.ofAction(c, id), ApprovalReads.followUp(c, id),
+                    ApprovalReads.grant(c, d.grantId())));
         });
     }
 

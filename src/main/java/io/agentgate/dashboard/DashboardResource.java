@@ -3,6 +3,7 @@ package io.agentgate.dashboard;
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.agent.AgentService;
 import io.agentgate.approval.ArgumentEdits;
+import io.agentgate.approval.GrantRequest;
 import io.agentgate.approval.Quorum;
 import io.agentgate.common.DomainException;
 import io.agentgate.common.InvalidRequest;
@@ -152,6 +153,8 @@ public class DashboardResource {
         DashboardDecisions.Outcome outcome = done == null ? null : switch (done) {
             case "decided" -> new DashboardDecisions.Outcome("Your vote decided it: the action is now "
                     + record.row().status() + ".", true);
+            case "granted" -> new DashboardDecisions.Outcome("Your approval decided it and granted later ones like "
+                    + "it: see the Grants page for what the grant covers, its uses and to revoke it.", true);
             case "voted" -> new DashboardDecisions.Outcome("Your approval is recorded: " + record.approvals() + " of "
                     + record.requiredApprovals() + " approvals so far.", true);
             default -> null;
@@ -170,20 +173,23 @@ public class DashboardResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "Approve or reject an action (a DASHBOARD vote); CSRF token required")
     public Response decide(@PathParam("id") UUID id, @RestForm String decision, @RestForm String comment,
-            @RestForm String toolArgs, @RestForm(CsrfTokens.FIELD) String csrf) {
+            @RestForm String toolArgs, @RestForm String grantScope, @RestForm String grantFor,
+            @RestForm String grantUses, @RestForm(CsrfTokens.FIELD) String csrf) {
         if (!frames.csrfValid(csrf)) {
             return problems.csrfRefused();
         }
         Quorum.Tally tally;
         try {
-            tally = decisions.decide(id, frames.viewer(), parseStatus(decision).orElse(null), comment, toolArgs);
+            ActionStatus vote = parseStatus(decision).orElse(null);
+            tally = decisions.decide(id, frames.viewer(), vote, comment, toolArgs,
+                    vote == ActionStatus.APPROVED ? GrantRequest.fromForm(grantScope, grantFor, grantUses) : null);
         } catch (DomainException e) {
             // on the action's page, the approver's text still in the editor
             return refusedVote(id, e, toolArgs);
         }
         // post/redirect/get: a reload does not post again
         return Response.seeOther(URI.create("/dashboard/actions/" + id + "?done="
-                + (tally.decided() ? "decided" : "voted"))).build();
+                + (tally.grantId() != null ? "granted" : tally.decided() ? "decided" : "voted"))).build();
     }
 
     @GET

@@ -21,6 +21,11 @@ public record Viewer(String email, boolean approver, boolean admin) {
         };
     }
 
+    /** Whether the pages offer decision controls (checkboxes, revoke); who may vote on an action is Eligibility's. */
+    public boolean approverRole() {
+        return has(APPROVER);
+    }
+
     public String roleName() {
         return admin ? ADMIN : approver ? APPROVER : VIEWER;
     }

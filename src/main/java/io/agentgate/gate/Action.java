@@ -9,6 +9,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -89,6 +90,30 @@ public class Action extends PanacheEntityBase {
     /** Distinct approvals needed, snapshotted with the approvers. */
     @Column(name = "required_approvals")
     public int requiredApprovals = 1;
+
+    /** The grant this action passed by without a person (ALLOWED), else null. */
+    @Column(name = "grant_id")
+    public UUID grantId;
+
+    /** A held submission's deadline, kept while it is decided whether a grant lets it pass. */
+    @Transient
+    private Instant heldDeadline;
+
+    /**
+     * Before a held submission is stored: it passes by the grant (ALLOWED, no deadline), or with null stays held.
+     * Safe to call again when a batch is retried.
+     */
+    void passBy(UUID grant) {
+        if (status != ActionStatus.PENDING && grantId == null) {
+            return;
+        }
+        if (heldDeadline == null) {
+            heldDeadline = deadline;
+        }
+        grantId = grant;
+        status = grant == null ? ActionStatus.PENDING : ActionStatus.ALLOWED;
+        deadline = grant == null ? heldDeadline : null;
+    }
 
     /** The status the agent was first told: PENDING for anything a person or the clock decided. */
     public ActionStatus initialStatus() {

@@ -53,7 +53,7 @@ public final class ActionReads {
 
     /** Everything the detail page shows of the action row itself. */
     public record Detail(Row row, String context, String toolName, String toolArgs, String comment, Instant resultAt,
-            List<String> approvers, int requiredApprovals) {
+            List<String> approvers, int requiredApprovals, UUID grantId) {
     }
 
     /** The time columns a list may be sorted by (then by id); each has its index with status (and agent). */
@@ -203,18 +203,20 @@ public final class ActionReads {
     public static Optional<Detail> detail(Connection c, UUID id) throws SQLException {
         Detail read;
         try (PreparedStatement ps = Jdbc.prepare(c, "SELECT " + COLUMNS + ", a.context, a.tool_name, a.tool_args, "
-                + "a.decision_comment, a.result_at, a.approvers, a.required_approvals FROM action a WHERE a.id = ?",
+                + "a.decision_comment, a.result_at, a.approvers, a.required_approvals, a.grant_id FROM action a "
+                + "WHERE a.id = ?",
                 List.of(id)); ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
                 return Optional.empty();
             }
             read = new Detail(row(rs), rs.getString("context"), rs.getString("tool_name"), rs.getString("tool_args"),
                     rs.getString("decision_comment"), Jdbc.instant(rs, "result_at"),
-                    LIST.convertToEntityAttribute(rs.getString("approvers")), rs.getInt("required_approvals"));
+                    LIST.convertToEntityAttribute(rs.getString("approvers")), rs.getInt("required_approvals"),
+                    Jdbc.uuid(rs, "grant_id"));
         }
         Row row = withViolations(c, List.of(read.row())).get(0);
         return Optional.of(new Detail(row, read.context(), read.toolName(), read.toolArgs(), read.comment(),
-                read.resultAt(), read.approvers(), read.requiredApprovals()));
+                read.resultAt(), read.approvers(), read.requiredApprovals(), read.grantId()));
     }
 
     /** A pending action's deadline. */

@@ -17,7 +17,8 @@ final class ActionRows {
     private static final StringListConverter LIST = new StringListConverter();
     private static final String ACTION = "INSERT INTO action (id, agent_id, agent_name, action, context, tool_name,"
             + " tool_args, session_id, user_id, idempotency_key, request_hash, callback_url, status, created_at,"
-            + " deadline, approvers, required_approvals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " deadline, approvers, required_approvals, grant_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String VIOLATION = "INSERT INTO violation (action_id, agent_name, policy, severity,"
             + " enforcement, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
@@ -47,6 +48,7 @@ final class ActionRows {
             }
             s.setString(16, LIST.convertToDatabaseColumn(a.approvers));
             s.setInt(17, a.requiredApprovals);
+            s.setObject(18, a.grantId);
             s.executeUpdate();
         }
         if (violations.isEmpty()) {

@@ -2,14 +2,19 @@ package io.agentgate.gate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.common.AgentGateConfig;
+import io.agentgate.common.CanonicalJson;
 import io.agentgate.common.Conflict;
 import io.agentgate.common.Ids;
 import io.agentgate.policy.ActionContext;
+import io.agentgate.policy.Enforcement;
 import io.agentgate.policy.Evaluation;
+import io.agentgate.policy.Outcome;
 import io.agentgate.policy.PolicyEngine;
+import io.agentgate.policy.Severity;
 import io.agentgate.policy.Violation;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -84,6 +89,9 @@ public class ActionSubmissions {
     @Inject
     SharedRateWindows rateWindows;
 
+    @Inject
+    StandingApprovals grants;
+
     private Timer evaluationTime;
     private String pollPrefix;
     private String pollSuffix;
@@ -155,7 +163,8 @@ public class ActionSubmissions {
         evaluationTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         Action row = row(agent, request, context.toString(), evaluation, now);
         List<Violation> violations = evaluation.violations();
-        CompletionStage<Submission> stored = writer.submit(() -> store(row, violations));
+        GrantCandidate grant = grantFor(agent, request, context, evaluation);
+        CompletionStage<Submission> stored = writer.submit(() -> store(row, violations, grant));
         if (row.idempotencyKey == null) {
             return stored;
         }
@@ -195,14 +204,44 @@ public class ActionSubmissions {
         return action;
     }
 
+    /** A grant that may let a held submission pass, and the policy version it was evaluated under. */
+    private record GrantCandidate(UUID id, String policyVersion) {
+    }
+
+    /**
+     * Only a submission that a review alone holds may pass by a grant: no deny (the outcome would be DENIED), and
+     * the grant covers its most severe review violation. The lookup is in memory; the digest is computed only when a
+     * same-arguments grant of this agent and action exists.
+     */
+    private GrantCandidate grantFor(AgentProfile agent, SubmitRequest request, ObjectNode context,
+            Evaluation evaluation) {
+        if (evaluation.outcome() != Outcome.PENDING) {
+            return null;
+        }
+        Severity highest = null;
+        for (Violation v : evaluation.violations()) {
+            if (v.enforcement() == Enforcement.REVIEW && (highest == null || v.severity().compareTo(highest) > 0)) {
+                highest = v.severity();
+            }
+        }
+        String version = engine.version();
+        ObjectNode arguments = request.toolArgs() != null ? request.toolArgs() : context;
+        return grants.candidate(agent, request.action(), request.userId(), highest, version,
+                () -> CanonicalJson.sha256(CanonicalJson.write(arguments)))
+                .map(id -> new GrantCandidate(id, version)).orElse(null);
+    }
+
     /** On the writer, in its batch transaction. */
-    private Submission store(Action action, List<Violation> violations) {
+    private Submission store(Action action, List<Violation> violations, GrantCandidate grant) {
         if (action.idempotencyKey != null) {
             Optional<Submission> earlier = replay(action.agentId, action.idempotencyKey, action.requestHash);
             if (earlier.isPresent()) {
                 return earlier.get();
             }
         }
+        // set on every run: a batch that is retried runs this again, and the use may not count the second time
+        action.passBy(grant != null && grants.use(grant.id(), action.id, action.agentName, grant.policyVersion(),
+                action.createdAt) ? grant.id() : null);
         try (Connection c = dataSource.getConnection()) {
             ActionRows.insert(c, action, violations);
         } catch (SQLException e) {
@@ -216,8 +255,11 @@ public class ActionSubmissions {
         details.put("userId", action.userId);
         details.put("toolName", action.toolName);
         details.put("deadline", action.deadline);
+        if (action.grantId != null) {
+            details.put("grantId", action.grantId);
+        }
         audit.record(AuditLog.SUBMITTED, action.agentName, action.id, "agent:" + action.agentName, details);
-        submitted.fire(new ActionSubmitted(ActionView.of(action, violations), action.approvers));
+        submitted.fire(new ActionSubmitted(ActionView.of(action, violations), action.approvers, action.grantId));
         LOG.debugf("action %s %s by %s: %s", action.id, action.action, action.agentName, action.status);
         return new Submission(answer(action, violations), false);
     }
@@ -237,9 +279,9 @@ public class ActionSubmissions {
     private SubmitResponse answer(Action action, List<Violation> violations) {
         ActionStatus first = action.initialStatus();
         if (first == ActionStatus.PENDING) {
-            return new SubmitResponse(action.id, first, violations, action.deadline, pollUrl(action.id));
+            return new SubmitResponse(action.id, first, violations, action.deadline, pollUrl(action.id), null);
         }
-        return new SubmitResponse(action.id, first, violations, null, null);
+        return new SubmitResponse(action.id, first, violations, null, null, action.grantId);
     }
 
     /** Where the agent long-polls a pending action. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -74,6 +75,19 @@ public class GateService {
         Action.getEntityManager().detach(action);
         return new PendingAction(action.id, action.agentName, action.approvers, action.requiredApprovals,
                 action.deadline, action.userId, now);
+    }
+
+    /**
+     * Adds approvers to an action locked by {@link #lockPending} (escalation): they vote like those named at
+     * submission; the quorum stays. Returns the approvers the action has now.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public List<String> addApprovers(PendingAction locked, List<String> more) {
+        Action action = Action.findById(locked.id());
+        LinkedHashSet<String> all = new LinkedHashSet<>(action.approvers);
+        more.stream().map(String::strip).filter(m -> all.stream().noneMatch(m::equalsIgnoreCase)).forEach(all::add);
+        action.approvers = List.copyOf(all);
+        return action.approvers;
     }
 
     /** Ends an action locked by {@link #lockPending} with a person's decision (the quorum was met, or a reject). */

@@ -66,13 +66,15 @@ public record GovernanceFile(List<AgentSpec> agents, List<UserSpec> users, Map<S
 
     /** An agent's approval block; {@code requiredApprovals} defaults to 1, {@code timeoutSeconds} to the default. */
     public record ApprovalSpec(boolean required, String rule, List<String> approvers, Integer requiredApprovals,
-            Integer timeoutSeconds, String description) {
+            Integer timeoutSeconds, String description, Integer remindAfterSeconds, Integer escalateAfterSeconds,
+            List<String> escalateTo) {
 
         public ApprovalSettings toSettings() {
             return new ApprovalSettings(required, rule == null || rule.isBlank() ? null : rule,
                     approvers == null ? List.of() : List.copyOf(approvers),
                     requiredApprovals == null ? 1 : requiredApprovals, timeoutSeconds,
-                    description == null || description.isBlank() ? null : description.strip());
+                    description == null || description.isBlank() ? null : description.strip(), remindAfterSeconds,
+                    escalateAfterSeconds, escalateTo);
         }
     }
 

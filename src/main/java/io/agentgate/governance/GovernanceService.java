@@ -252,6 +252,7 @@ public class GovernanceService {
         return new AgentRequest(spec.name(), spec.displayName(), spec.riskLevel(), spec.capabilitiesOrNone(),
                 spec.maxTransactionAmount(), spec.allowedActions(),
                 a == null ? null : new AgentRequest.Approval(a.required(), a.rule(), a.approvers(),
-                        a.requiredApprovals(), a.timeoutSeconds(), a.description()));
+                        a.requiredApprovals(), a.timeoutSeconds(), a.description(), a.remindAfterSeconds(),
+                        a.escalateAfterSeconds(), a.escalateTo()));
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentgate.agent.AgentProfile;
 import io.agentgate.common.AgentGateConfig;
+import io.agentgate.common.CanonicalJson;
 import io.agentgate.common.Roles;
 import io.agentgate.gate.ActionQueries;
 import io.agentgate.gate.ActionStatus;

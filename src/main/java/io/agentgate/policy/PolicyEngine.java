@@ -1,5 +1,6 @@
 package io.agentgate.policy;
 
+import io.agentgate.common.CanonicalJson;
 import io.agentgate.policy.builtin.BuiltinOverride;
 import io.agentgate.policy.builtin.BuiltinPolicy;
 import io.agentgate.policy.expr.Expressions;
@@ -38,12 +39,25 @@ public class PolicyEngine {
     private final List<Policy> builtins;
     private final AtomicReference<PolicySet> current;
 
-    /** The policy set in effect: built-ins as overridden, then declarative policies. */
-    private record PolicySet(List<Policy> builtins, List<Policy> declarative, List<Policy> all) {
-        static PolicySet of(List<Policy> builtins, List<Policy> declarative) {
+    /**
+     * The policy set in effect: built-ins as overridden, then declarative policies, and its version: a digest of
+     * what each policy is (name, description, severity, enforcement, scope, expression or override), so a reload
+     * that changes a policy changes the version and one that changes nothing keeps it, on every instance.
+     */
+    private record PolicySet(List<Policy> builtins, List<Policy> declarative, List<Policy> all,
+            Map<String, BuiltinOverride> overrides, String version) {
+        static PolicySet of(List<Policy> builtins, List<Policy> declarative, Map<String, BuiltinOverride> overrides) {
             List<Policy> all = new ArrayList<>(builtins);
             all.addAll(declarative);
-            return new PolicySet(List.copyOf(builtins), List.copyOf(declarative), List.copyOf(all));
+            StringBuilder text = new StringBuilder();
+            for (Policy p : all) {
+                text.append(p.name()).append('\u0000').append(p.description()).append('\u0000').append(p.severity())
+                        .append('\u0000').append(p.enforcement()).append('\u0000').append(p.scope()).append('\u0000')
+                        .append(p instanceof DeclarativePolicy d ? d.expression() : overrides.get(p.name()))
+                        .append('\n');
+            }
+            return new PolicySet(List.copyOf(builtins), List.copyOf(declarative), List.copyOf(all), overrides,
+                    CanonicalJson.sha256(text.toString()));
         }
     }
 
@@ -57,7 +71,7 @@ public class PolicyEngine {
         }).thenComparing(Policy::name));
         rejectDuplicates(ordered);
         this.builtins = List.copyOf(ordered);
-        this.current = new AtomicReference<>(PolicySet.of(this.builtins, List.of()));
+        this.current = new AtomicReference<>(PolicySet.of(this.builtins, List.of(), Map.of()));
     }
 
     /** Checks the action against every applicable policy. Never throws for a failing policy. */
@@ -119,7 +133,7 @@ public class PolicyEngine {
      */
     public void replaceDeclarative(List<? extends Policy> declarative) {
         current.updateAndGet(set -> {
-            PolicySet next = PolicySet.of(set.builtins(), List.copyOf(declarative));
+            PolicySet next = PolicySet.of(set.builtins(), List.copyOf(declarative), set.overrides());
             rejectDuplicates(next.all());
             return next;
         });
@@ -143,9 +157,18 @@ public class PolicyEngine {
             throw new IllegalArgumentException("unknown built-in policy '" + pending.keySet().iterator().next()
                     + "'; built-ins are " + BuiltinPolicy.NAMES);
         }
-        PolicySet next = PolicySet.of(overridden, List.copyOf(declarative));
+        PolicySet next = PolicySet.of(overridden, List.copyOf(declarative),
+                Map.copyOf(overrides == null ? Map.of() : overrides));
         rejectDuplicates(next.all());
         current.set(next);
+    }
+
+    /**
+     * The version of the policy set in effect (a hex digest): it changes when a reload changes any policy, and stays
+     * when a reload changes none. Grants are bound to it.
+     */
+    public String version() {
+        return current.get().version();
     }
 
     /** The policies in effect, in evaluation order. */

@@ -19,6 +19,7 @@ import io.agentgate.client.model.ActionView;
 import io.agentgate.client.model.AgentRequest;
 import io.agentgate.client.model.AgentView;
 import io.agentgate.client.model.Approval;
+import io.agentgate.client.model.Decided;
 import io.agentgate.client.model.DecisionRequest;
 import io.agentgate.client.model.Problem;
 import io.agentgate.client.model.ResultRequest;
@@ -110,7 +111,7 @@ class OpenApiClientTest {
                 throw new IllegalStateException(e);
             }
         });
-        ActionView decided = admin.decideAction(submitted.getId(), new DecisionRequest()
+        Decided decided = admin.decideAction(submitted.getId(), new DecisionRequest()
                 .decision(ActionStatus.APPROVED).decidedBy("alice@example.com").comment("ok"));
         assertEquals(ActionStatus.APPROVED, decided.getStatus());
         ActionView woken = poll.get(20, TimeUnit.SECONDS);

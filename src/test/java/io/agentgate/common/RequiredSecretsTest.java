@@ -56,6 +56,10 @@ class RequiredSecretsTest {
                     public Duration timerHorizon() {
                         return Duration.ofSeconds(10);
                     }
+
+                    public Duration followUpInterval() {
+                        return Duration.ofSeconds(5);
+                    }
                 };
             }
 

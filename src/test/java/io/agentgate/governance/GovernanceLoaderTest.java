@@ -122,6 +122,21 @@ class GovernanceLoaderTest {
     }
 
     @Test
+    void anAgentsReminderAndEscalationAreReadFromTheFile() {
+        Governance g = loader.load("governance.yaml", """
+                agents:
+                  - name: payments
+                    riskLevel: HIGH
+                    approval: {required: true, approvers: [alice@example.com], timeoutSeconds: 3600,
+                               remindAfterSeconds: 900, escalateAfterSeconds: 1800, escalateTo: ["group:oncall", bob@example.com]}
+                """);
+        ApprovalSettings settings = g.file().agents().get(0).approvalSettings();
+        assertEquals(900, settings.remindAfterSeconds());
+        assertEquals(1800, settings.escalateAfterSeconds());
+        assertEquals(List.of("group:oncall", "bob@example.com"), settings.escalateTo());
+    }
+
+    @Test
     void emptyFileIsEmptyGovernance() {
         Governance g = loader.load("governance.yaml", "");
         assertTrue(g.policies().isEmpty() && g.file().agents().isEmpty() && g.file().builtins().isEmpty());

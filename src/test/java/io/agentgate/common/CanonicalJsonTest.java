@@ -1,4 +1,4 @@
-package io.agentgate.mcp;
+package io.agentgate.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,4 +1,4 @@
-package io.agentgate.mcp;
+package io.agentgate.common;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -10,14 +10,14 @@ import java.util.List;
 
 /**
  * The canonical form of tool arguments, so two calls with the same arguments in another key order or layout are the
- * same call: object keys sorted, no whitespace, arrays in their order, numbers and strings as JSON writes them.
+ * same call (the MCP call binding, grants bound to the same arguments): object keys sorted, no whitespace, arrays in their order, numbers and strings as JSON writes them.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
 
     private CanonicalJson() {
     }
 
-    static String write(JsonNode node) {
+    public static String write(JsonNode node) {
         StringBuilder out = new StringBuilder();
         write(node, out);
         return out.toString();
@@ -52,7 +52,7 @@ final class CanonicalJson {
         }
     }
 
-    static String sha256(String text) {
+    public static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(StandardCharsets.UTF_8)));
