@@ -64,7 +64,17 @@
             var fresh = doc.getElementById(region.id);
             if (!fresh || served(fresh.innerHTML) === rendered[region.id]) return;
             rendered[region.id] = served(fresh.innerHTML);
-            region.replaceWith(document.importNode(fresh, true));
+            // rows a reviewer has ticked for a batch decision stay ticked when the list is re-read
+            var ticked = [];
+            region.querySelectorAll('input[type=checkbox][id]').forEach(function (box) {
+              if (box.checked) ticked.push(box.id);
+            });
+            var replacement = document.importNode(fresh, true);
+            ticked.forEach(function (boxId) {
+              var box = replacement.querySelector('#' + CSS.escape(boxId));
+              if (box) box.checked = true;
+            });
+            region.replaceWith(replacement);
           });
           var added = 0;
           document.querySelectorAll('tr[data-id]').forEach(function (tr) {

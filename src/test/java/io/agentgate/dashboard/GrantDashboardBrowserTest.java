@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -96,7 +97,10 @@ class GrantDashboardBrowserTest {
         assertTrue(row.contains(name) && row.contains("1 of 20") && row.contains(Sessions.ALICE)
                 && row.contains("for 8 hours, up to 20 times"), row);
         Browser.screenshot(driver, "dashboard-grants");
-        driver.findElement(By.id("revoke-" + passed)).click();
+        WebElement revoke = driver.findElement(By.id("revoke-" + passed));
+        revoke.click();
+        // the page was /dashboard/grants before the click too: wait for the page the revoke's redirect loads
+        wait.until(ExpectedConditions.stalenessOf(revoke));
         wait.until(ExpectedConditions.urlToBe(url("/dashboard/grants")));
         assertTrue(driver.findElements(By.cssSelector("#grants tr[data-id='" + passed + "']")).isEmpty());
         admin().get("/api/v1/grants/" + passed).then().body("state", equalTo("revoked"))
@@ -115,6 +119,11 @@ class GrantDashboardBrowserTest {
         driver.get(url("/dashboard/pending?agent=" + name));
         driver.findElement(By.id("select-" + first)).click();
         driver.findElement(By.id("select-" + second)).click();
+        // an action arriving while the reviewer ticks rows re-reads the list: the ticks stay
+        String arrived = submit(key, Map.of("n", 4), 202);
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-id='" + arrived + "']")));
+        assertTrue(driver.findElement(By.id("select-" + first)).isSelected()
+                && driver.findElement(By.id("select-" + second)).isSelected(), "the ticks survive the live refresh");
         driver.findElement(By.id("batch-comment")).sendKeys("invoices of the week");
         Browser.screenshot(driver, "dashboard-batch");
         driver.findElement(By.id("approve-selected")).click();
@@ -127,5 +136,6 @@ class GrantDashboardBrowserTest {
                     .body("comment", equalTo("invoices of the week")).body("decidedBy", equalTo(Sessions.ALICE));
         }
         agent(key).get("/api/v1/actions/" + left).then().body("status", equalTo("PENDING"));
+        agent(key).get("/api/v1/actions/" + arrived).then().body("status", equalTo("PENDING"));
     }
 }
