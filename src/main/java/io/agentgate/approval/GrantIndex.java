@@ -102,11 +102,13 @@ public class GrantIndex implements StandingApprovals {
         try (PreparedStatement s = Jdbc.prepare(c, LOAD, List.of(Jdbc.odt(clock.instant())));
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                int maxUses = rs.getInt("max_uses");
+                int uses = rs.getInt("max_uses");
+                // wasNull speaks of the column read last: asked here, before the entry reads expires_at
+                Integer maxUses = rs.wasNull() ? null : uses;
                 Entry e = new Entry(Jdbc.uuid(rs, "id"), Jdbc.uuid(rs, "agent_id"), rs.getString("action"),
                         GrantScope.valueOf(rs.getString("scope")), rs.getString("args_digest"),
                         rs.getString("policy_version"), Severity.valueOf(rs.getString("severity")),
-                        rs.getString("granted_by"), Jdbc.instant(rs, "expires_at"), rs.wasNull() ? null : maxUses);
+                        rs.getString("granted_by"), Jdbc.instant(rs, "expires_at"), maxUses);
                 loaded.computeIfAbsent(e.agentId(), k -> new ArrayList<>()).add(e);
             }
         }
