@@ -36,6 +36,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -290,13 +291,19 @@ class TwoInstancesIT {
     @Test
     void timeoutsAndApprovalMailsHappenOncePerAction() throws Exception {
         String approver = "timeouts@example.com";
-        // long enough for the mail to go out first: a mail still queued when its action ends is dropped
-        String key = register("cluster-timeouts", gated(approver, 10));
+        // long enough for the mail to go out first: a mail still queued when its action ends is dropped. The first
+        // mails of two cold instances on two cores (templates, SMTP client) took over 9 s once in CI.
+        String key = register("cluster-timeouts", gated(approver, 25));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             ids.add(submitPending(i % 2 == 0 ? a : b, key));
         }
-        await().atMost(Duration.ofSeconds(9)).until(() -> mailsTo(approver) >= ids.size());
+        try {
+            await().atMost(Duration.ofSeconds(22)).until(() -> mailsTo(approver) >= ids.size());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(mailsTo(approver) + " of " + ids.size() + " approval mails arrived; the outbox: "
+                    + outboxRows(approver), e);
+        }
         for (String id : ids) {
             await().atMost(Duration.ofSeconds(30)).until(() -> "TIMED_OUT".equals(
                     JSON.readTree(b.get("/api/v1/actions/" + id + "?wait=0", key).body()).path("status").asText()));
@@ -442,6 +449,26 @@ class TwoInstancesIT {
             return all != null && Arrays.stream(all).anyMatch(x -> x.toString().equalsIgnoreCase(recipient));
         } catch (MessagingException e) {
             return false;
+        }
+    }
+
+    /** The outbox rows of one recipient, for a failure message: who had them, how often tried, and why not sent. */
+    private String outboxRows(String recipient) {
+        try (Connection c = DriverManager.getConnection(databaseUrl, databaseUser, "");
+                PreparedStatement ps = c.prepareStatement("SELECT id, status, attempts, next_attempt_at, claimed_until, "
+                        + "last_error, created_at, sent_at FROM mail_outbox WHERE recipient = ? ORDER BY id")) {
+            ps.setString(1, recipient);
+            List<String> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add("#" + rs.getLong(1) + " " + rs.getString(2) + " attempts=" + rs.getInt(3) + " next="
+                            + rs.getString(4) + " claimed=" + rs.getString(5) + " error=" + rs.getString(6)
+                            + " created=" + rs.getString(7) + " sent=" + rs.getString(8));
+                }
+            }
+            return rows.toString();
+        } catch (Exception e) {
+            return "(not readable: " + e + ")";
         }
     }
 
