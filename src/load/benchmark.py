@@ -119,7 +119,8 @@ class Server:
                    QUARKUS_MAILER_MOCK="true",
                    QUARKUS_PROFILE="prod")
         # the held-poll limits (src/docs/security.md, "Held requests"): at -Xmx160m their defaults allow a few
-        # hundred per agent, and the long-poll step holds --polls of one agent on purpose, so it sets them to that (an operator's choice too)
+        # hundred per agent, and the long-poll step holds --polls of one agent on purpose, so it sets them to that
+        # (an operator's choice too)
         env.setdefault("AGENTGATE_LIMITS_HELD_POLLS_PER_AGENT", str(self.args.polls + 100))
         env.setdefault("AGENTGATE_LIMITS_HELD_POLLS_TOTAL", str(self.args.polls + 200))
         # as the README's production command: glibc's malloc keeps at most two arenas (see src/docs/deploy.md)
