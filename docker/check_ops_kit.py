@@ -11,8 +11,8 @@
   variable, only metric names AgentGate exports, and every PromQL query parsed by promtool;
 - the Grafana provisioning: the data source uid the dashboard expects, the dashboard path
   compose mounts;
-- alerts.yml: every alert has summary, description and a runbook_url whose anchor is a
-  heading of the README.
+- alerts.yml: every alert has summary, description and a runbook_url into the repository's
+  runbook (.../blob/main/src/docs/runbook.md#anchor) whose anchor is a heading of that file.
 Exits 1 with one line per problem.
 """
 import json
@@ -201,10 +201,9 @@ result = subprocess.run(["promtool", "check", "rules", f.name], capture_output=T
 pathlib.Path(f.name).unlink()
 check(result.returncode == 0, "promtool rejects dashboard queries:\n" + result.stdout + result.stderr)
 
-# ---- alerts.yml and the README runbook ---------------------------------------------------------
+# ---- alerts.yml and the runbook (src/docs/runbook.md) ------------------------------------------
 alerts = yaml.safe_load((DOCKER / "prometheus/alerts.yml").read_text())
-readme = (ROOT / "README.md").read_text()
-anchors = {github_slug(h) for h in re.findall(r"^#{1,6} (.+)$", readme, flags=re.M)}
+RUNBOOK_URL = "https://github.com/agentgate/agentgate/blob/main/"
 names = set()
 for group in alerts["groups"]:
     for rule in group["rules"]:
@@ -215,8 +214,12 @@ for group in alerts["groups"]:
         for key in ("summary", "description", "runbook_url"):
             check(a.get(key), f"alert {rule['alert']} has no {key}")
         check(rule.get("labels", {}).get("severity") in ("warning", "critical"), f"alert {rule['alert']} severity")
-        anchor = a.get("runbook_url", "").partition("#")[2]
-        check(anchor in anchors, f"alert {rule['alert']}: README has no heading for #{anchor}")
+        url, _, anchor = a.get("runbook_url", "").partition("#")
+        check(url.startswith(RUNBOOK_URL), f"alert {rule['alert']}: runbook_url is not a file of {RUNBOOK_URL}")
+        runbook = ROOT / url[len(RUNBOOK_URL):]
+        if check(url.startswith(RUNBOOK_URL) and runbook.is_file(), f"alert {rule['alert']}: no file {runbook}"):
+            anchors = {github_slug(h) for h in re.findall(r"^#{1,6} (.+)$", runbook.read_text(), flags=re.M)}
+            check(anchor in anchors, f"alert {rule['alert']}: {runbook.relative_to(ROOT)} has no heading for #{anchor}")
         for name in metric_names(rule["expr"]) - EXPORTED:
             problems.append(f"alert {rule['alert']} queries unknown metric {name}")
 check({"HighPolicyViolationRate", "ApprovalTimeouts", "UnauthorizedToolAccess"} <= names, "a contract alert is missing")

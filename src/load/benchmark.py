@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """AgentGate benchmark: starts the packaged jar in prod mode on a fresh data directory and measures it.
 
-Run through Maven (``./mvnw -Pload verify``, see README "Performance") or directly:
+Run through Maven (``./mvnw -Pload verify``, see src/docs/performance.md) or directly:
 ``python3 src/load/benchmark.py --jar target/quarkus-app/quarkus-run.jar``.
 
 What it does, in order:
@@ -21,7 +21,7 @@ What it does, in order:
   6. while they are held, decides some of those actions one at a time through the admin API and times each
      long-poll's answer from the moment the decision was sent and from the decision's own answer;
   7. reads RSS after the load, restarts the server on the same database and times ready again, stops it and
-     prints a block for the README's table.
+     prints a block for the table in src/docs/performance.md.
 
 Nothing here asserts a figure: it measures and prints. ``--smoke`` runs every step briefly (CI can run it).
 """
@@ -42,7 +42,7 @@ import time
 import urllib.error
 import urllib.request
 
-# The README's production command uses exactly these JVM options (see README "Production"); keep them in step.
+# The README's production command uses exactly these JVM options (explained in src/docs/deploy.md); keep them in step.
 DEFAULT_JAVA_OPTS = ("-XX:SharedArchiveFile=app-cds.jsa -XX:+UseParallelGC -XX:TrimNativeHeapInterval=2000 "
                      "-XX:CompileThresholdScaling=3 -Xms32m -Xmx160m")
 
@@ -118,11 +118,12 @@ class Server:
                    QUARKUS_HTTP_HOST="127.0.0.1",
                    QUARKUS_MAILER_MOCK="true",
                    QUARKUS_PROFILE="prod")
-        # the held-poll limits (README "Security"): at -Xmx160m their defaults allow a few hundred per agent, and the
-        # long-poll step holds --polls of one agent on purpose, so it sets them to that (an operator's choice too)
+        # the held-poll limits (src/docs/security.md, "Held requests"): at -Xmx160m their defaults allow a few
+        # hundred per agent, and the long-poll step holds --polls of one agent on purpose, so it sets them to that
+        # (an operator's choice too)
         env.setdefault("AGENTGATE_LIMITS_HELD_POLLS_PER_AGENT", str(self.args.polls + 100))
         env.setdefault("AGENTGATE_LIMITS_HELD_POLLS_TOTAL", str(self.args.polls + 200))
-        # as the README's production command: glibc's malloc keeps at most two arenas (see README "Production")
+        # as the README's production command: glibc's malloc keeps at most two arenas (see src/docs/deploy.md)
         env.setdefault("MALLOC_ARENA_MAX", "2")
         for inherited in ("AGENTGATE_GOVERNANCE_FILE", "QUARKUS_DATASOURCE_JDBC_URL"):
             env.pop(inherited, None)
@@ -571,7 +572,7 @@ def report(args, r, load_before, load_after):
         return f"{x['rps']:,.0f} req/s, p50 {x['p50_us'] / 1000:.1f} ms, p99 {x['p99_us'] / 1000:.1f} ms" + (
             f" ({x['unexpected']} unexpected answers)" if x["unexpected"] else "")
     print()
-    print("---- paste into README.md, Performance ----")
+    print("---- paste into src/docs/performance.md ----")
     print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit or '?'}, "
           f"{os.cpu_count()} cores, load average {load_before[0]:.1f} before / {load_after[0]:.1f} after, "
           f"JVM options `{args.java_opts}`, wrk -t{args.threads} -c{args.connections}, "

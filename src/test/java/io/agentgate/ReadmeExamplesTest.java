@@ -28,16 +28,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's examples, read from the README itself, run against the app with the demo governance file (which the
- * test profile loads): the shell walk-through with the answers it shows, the Python client, the audit verifier.
- * Blocks are marked {@code <!-- tested: NAME -->}; the walk-through runs on a Saturday night (the clock shifted), to
- * prove it works outside business hours.
+ * The documentation's examples, read from the README and the topic documents under {@code src/docs/} themselves, run
+ * against the app with the demo governance file (which the test profile loads): the shell walk-through with the
+ * answers it shows (it starts in the README and continues in the API and approvals documents, in that order), the
+ * Python client, the audit verifier. Blocks are marked {@code <!-- tested: NAME -->}; every document with a marked
+ * block must be one of {@link #DOCUMENTS}, so none is skipped. The walk-through runs on a Saturday night (the clock
+ * shifted), to prove it works outside business hours.
  */
 @QuarkusTest
 class ReadmeExamplesTest {
 
     private static final Pattern BLOCK = Pattern.compile("<!-- tested: ([a-z-]+) -->\\s*```(\\w+)\\n(.*?)```",
             Pattern.DOTALL);
+    /** The documents with marked blocks, in the order their blocks run (a walk-through continues from one to the next). */
+    static final List<Path> DOCUMENTS = List.of(Path.of("README.md"), Path.of("src/docs/api.md"),
+            Path.of("src/docs/approvals.md"), Path.of("src/docs/clients.md"), Path.of("src/docs/audit.md"));
     /** The test profile's agentgate.audit.key. */
     private static final String AUDIT_KEY = "test-audit-key-0123456789abcdef0123456789a";
     private static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3"
@@ -59,7 +64,7 @@ class ReadmeExamplesTest {
         clock.runFrom(LocalDate.now(ZoneOffset.UTC).with(TemporalAdjusters.next(DayOfWeek.SATURDAY))
                 .atTime(3, 0).toInstant(ZoneOffset.UTC));
         List<String> blocks = blocks("walkthrough", "bash");
-        assertTrue(blocks.size() >= 3, "the README's walk-through blocks are marked");
+        assertTrue(blocks.size() >= 7, "the walk-through's blocks are marked: " + blocks.size());
         String script = "set -euo pipefail\n" + local(String.join("\n", blocks));
         List<String> expected = new ArrayList<>();
         for (String line : script.split("\n")) {
@@ -150,13 +155,32 @@ class ReadmeExamplesTest {
         return text.replace("localhost:8080", hostPort).replace("dev-admin-token-change-me", Api.ADMIN_TOKEN);
     }
 
+    @Test
+    void everyDocumentWithAMarkedBlockIsRun() throws IOException {
+        List<Path> marked = new ArrayList<>();
+        if (BLOCK.matcher(Files.readString(Path.of("README.md"))).find()) {
+            marked.add(Path.of("README.md"));
+        }
+        try (var docs = Files.list(Path.of("src/docs"))) {
+            for (Path doc : docs.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+                if (BLOCK.matcher(Files.readString(doc)).find()) {
+                    marked.add(doc);
+                }
+            }
+        }
+        assertTrue(DOCUMENTS.containsAll(marked), "documents with marked blocks: " + marked + ", run: " + DOCUMENTS);
+        assertTrue(marked.containsAll(DOCUMENTS), "documents run without a marked block: " + DOCUMENTS);
+    }
+
     static List<String> blocks(String name, String language) throws IOException {
         List<String> found = new ArrayList<>();
-        Matcher m = BLOCK.matcher(Files.readString(Path.of("README.md")));
-        while (m.find()) {
-            if (m.group(1).equals(name)) {
-                assertEquals(language, m.group(2), "block " + name);
-                found.add(m.group(3));
+        for (Path document : DOCUMENTS) {
+            Matcher m = BLOCK.matcher(Files.readString(document));
+            while (m.find()) {
+                if (m.group(1).equals(name)) {
+                    assertEquals(language, m.group(2), "block " + name + " in " + document);
+                    found.add(m.group(3));
+                }
             }
         }
         return found;
@@ -164,7 +188,7 @@ class ReadmeExamplesTest {
 
     static String only(String name) throws IOException {
         List<String> found = blocks(name, "python");
-        assertEquals(1, found.size(), "one README block is marked " + name);
+        assertEquals(1, found.size(), "one block of the documents is marked " + name);
         return found.get(0);
     }
 

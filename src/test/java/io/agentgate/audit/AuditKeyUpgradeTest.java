@@ -44,7 +44,7 @@ class AuditKeyUpgradeTest {
 
     static final int UNKEYED = 4;
 
-    /** Own database, nothing written at start (no governance file); the unkeyed part pinned as the README advises. */
+    /** Own database, nothing written at start (no governance file); the unkeyed part pinned as src/docs/audit.md advises. */
     public static class OwnDatabase implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -164,7 +164,7 @@ class AuditKeyUpgradeTest {
         String headHash = chain().get((int) head - 1).hash;
         try {
             // the whole keyed chain (and the head) passed off as unkeyed: the pinned boundary catches it (without
-            // the pin this would read as a longer unkeyed prefix: see ChainCheckTest and the README)
+            // the pin this would read as a longer unkeyed prefix: see ChainCheckTest and src/docs/audit.md)
             rewriteAsUnkeyed(UNKEYED + 1, head);
             admin().get("/api/v1/audit/verify").then().body("valid", equalTo(false))
                     .body("brokenAtSeq", equalTo(UNKEYED + 1))

@@ -29,7 +29,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Approve with edits in a real headless Chromium: an approver opens a held call's page, edits its tool arguments in
- * the JSON editor, approves, and the edit is what runs. The editor's screenshot is the README's.
+ * the JSON editor, approves, and the edit is what runs. The editor's screenshot is the one in src/docs/approvals.md.
  */
 @QuarkusTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
