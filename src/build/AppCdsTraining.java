@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  */
 public final class AppCdsTraining {
 
-    private static final Duration READY_WITHIN = Duration.ofSeconds(180);
+    private static final Duration READY_WITHIN = Duration.ofSeconds(600);
     private static final String ARCHIVE = "app-cds.jsa";
     /** Beside the quarkus-app directory (not in it: it is not deployed), read by StoredJars.java. */
     private static final String LOADED_CLASSES = "appcds-loaded-classes.txt";
@@ -77,8 +77,11 @@ public final class AppCdsTraining {
         // directory, which is how the production command names it
         // and a log of the classes it loads, for the list of them StoredJars keeps uncompressed
         Path classLog = work.resolve("classes.log");
+        // and that log's name for the application, which links every class it names at exit (the JVM archives only
+        // linked classes, and links at exit only the JDK class loaders' own: io.agentgate.common.AppCdsLinking)
         ProcessBuilder launch = new ProcessBuilder(java, "-XX:ArchiveClassesAtExit=" + ARCHIVE,
-                "-Xlog:class+load=info:file=" + classLog, "-XX:+UseParallelGC", "-XX:TrimNativeHeapInterval=2000",
+                "-Xlog:class+load=info:file=" + classLog, "-Dappcds.training.class-log=" + classLog,
+                "-XX:+UseParallelGC", "-XX:TrimNativeHeapInterval=2000",
                 "-XX:CompileThresholdScaling=3", "-Xms32m", "-Xmx160m", "-jar", "quarkus-run.jar")
                 .directory(app.toFile())
                 .redirectErrorStream(true)
@@ -96,14 +99,17 @@ public final class AppCdsTraining {
         env.put("AGENTGATE_AUDIT_KEY", secret());
         env.put("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY", secret());
         env.put("MALLOC_ARENA_MAX", "2");
+        // a busy build machine can take longer than the default 5 s to open the new H2 database
+        env.put("QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "60S");
         Process server = launch.start();
         try {
             AppCdsTraining training = new AppCdsTraining(port, managementPort, adminToken);
             training.awaitReady(server);
             training.exercise();
             server.destroy(); // SIGTERM: a normal exit, at which the JVM writes the archive
-            if (!server.waitFor(120, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the server did not stop within 120 s of SIGTERM");
+            // at exit it links the classes the run loaded and writes the archive: a minute or more on a busy machine
+            if (!server.waitFor(600, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the server did not stop within 600 s of SIGTERM");
             }
             if (!Files.isRegularFile(archive) || Files.size(archive) == 0) {
                 throw new IllegalStateException("the JVM wrote no " + ARCHIVE + " at exit");
