@@ -5,7 +5,8 @@ Run through Maven (``./mvnw -Pload verify``, see src/docs/performance.md) or dir
 ``python3 src/load/benchmark.py --jar target/quarkus-app/quarkus-run.jar``.
 
 What it does, in order:
-  1. launches ``java <java-opts> -jar quarkus-run.jar`` (prod profile, new temporary data directory, admin token,
+  1. launches the application with the launcher beside the jar (``target/quarkus-app/agentgate``), or
+     ``java <java-opts> -jar quarkus-run.jar`` with ``--java-opts`` (prod profile, new temporary data directory, admin token,
      links secret, audit key and session key set, ``quarkus.mailer.mock=true`` so no mail leaves the process) and times
      launch -> ``/q/health/ready`` 200 (first start, so Flyway migrates an empty database);
   2. registers three agents through the admin API: ``bench-allowed`` (LOW, no approval rule), ``bench-pending``
@@ -42,9 +43,9 @@ import time
 import urllib.error
 import urllib.request
 
-# The README's production command uses exactly these JVM options (explained in src/docs/deploy.md); keep them in step.
-DEFAULT_JAVA_OPTS = ("-XX:SharedArchiveFile=app-cds.jsa -XX:+UseParallelGC -XX:TrimNativeHeapInterval=2000 "
-                     "-XX:CompileThresholdScaling=3 -Xms32m -Xmx160m")
+# 'default': the launcher the build ships beside the jar (target/quarkus-app/agentgate, src/main/launcher), which
+# starts it with the production JVM options (src/docs/running.md); any other --java-opts runs java with exactly those.
+LAUNCHER = "agentgate"
 
 ADMIN_TOKEN = "bench-admin-token-0123456789abcdef"
 LINKS_SECRET = "bench-links-secret-0123456789abcdef0123456789"
@@ -75,7 +76,7 @@ def parse_args():
     p.add_argument("--polls", type=int, default=int(env("BENCH_POLLS", "10000")), help="long-polls held at once")
     p.add_argument("--wakes", type=int, default=int(env("BENCH_WAKES", "300")), help="decisions timed for wake-up")
     p.add_argument("--java-opts", default=env("BENCH_JAVA_OPTS", "default"),
-                   help="JVM options; 'default' = the README's production options, 'none' = no options")
+                   help="JVM options; 'default' = the launcher's (target/quarkus-app/agentgate), 'none' = no options")
     p.add_argument("--smoke", action="store_true", default=env("BENCH_SMOKE", "false").lower() == "true",
                    help="a short run of every step (2 s runs, 300 polls, 30 wakes): for CI, figures meaningless")
     p.add_argument("--start-only", action="store_true",
@@ -87,7 +88,7 @@ def parse_args():
                    help="how many classes of the long-poll heap growth to list")
     a = p.parse_args()
     if a.java_opts.strip() in ("", "default"):
-        a.java_opts = DEFAULT_JAVA_OPTS
+        a.java_opts = LAUNCHER
     elif a.java_opts.strip() == "none":
         a.java_opts = ""
     if a.smoke:
@@ -131,13 +132,21 @@ class Server:
         # relative to it), the H2 database in a new directory of its own
         env["QUARKUS_DATASOURCE_JDBC_URL"] = f"jdbc:h2:file:{self.workdir}/data/agentgate"
         app_dir = os.path.dirname(jar)
-        opts = self.args.java_opts.split()
-        if any(o.startswith("-XX:SharedArchiveFile=") for o in opts) and not os.path.exists(
-                os.path.join(app_dir, "app-cds.jsa")):
-            log("no app-cds.jsa beside the jar (built with -Dappcds.training.skip=true): running without it")
-            opts = [o for o in opts if not o.startswith("-XX:SharedArchiveFile=")]
         nmt = ["-XX:NativeMemoryTracking=summary"] if self.args.nmt else []
-        cmd = ["java", *nmt, *opts, "-jar", os.path.basename(jar)]
+        if self.args.java_opts == LAUNCHER:
+            launcher = os.path.join(app_dir, LAUNCHER)
+            if not os.access(launcher, os.X_OK):
+                sys.exit(f"no launcher at {launcher}: package again (./mvnw package -DskipTests), or pass --java-opts")
+            # it runs java from the application's directory with its options, then JAVA_OPTS (exec: same pid)
+            env["JAVA_OPTS"] = " ".join(nmt)
+            cmd = [launcher]
+        else:
+            opts = self.args.java_opts.split()
+            if any(o.startswith("-XX:SharedArchiveFile=") for o in opts) and not os.path.exists(
+                    os.path.join(app_dir, "app-cds.jsa")):
+                log("no app-cds.jsa beside the jar (built with -Dappcds.training.skip=true): running without it")
+                opts = [o for o in opts if not o.startswith("-XX:SharedArchiveFile=")]
+            cmd = ["java", *nmt, *opts, "-jar", os.path.basename(jar)]
         fresh = not os.path.exists(os.path.join(self.workdir, "data"))
         log(f"launch: {' '.join(cmd)} (cwd {app_dir}, database {env['QUARKUS_DATASOURCE_JDBC_URL']}, "
             f"{'new' if fresh else 'existing'})")
@@ -573,9 +582,10 @@ def report(args, r, load_before, load_after):
             f" ({x['unexpected']} unexpected answers)" if x["unexpected"] else "")
     print()
     print("---- paste into src/docs/performance.md ----")
+    jvm = "the launcher `agentgate` (its JVM options)" if args.java_opts == LAUNCHER else f"JVM options `{args.java_opts}`"
     print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit or '?'}, "
           f"{os.cpu_count()} cores, load average {load_before[0]:.1f} before / {load_after[0]:.1f} after, "
-          f"JVM options `{args.java_opts}`, wrk -t{args.threads} -c{args.connections}, "
+          f"{jvm}, wrk -t{args.threads} -c{args.connections}, "
           f"{args.jit_warmup} s of JIT warm-up after the start (ALLOWED and PENDING in turn), then "
           f"{args.warmup} s warm-up + {args.duration} s per run{' (SMOKE RUN: figures meaningless)' if args.smoke else ''}.")
     if r["cold"]:

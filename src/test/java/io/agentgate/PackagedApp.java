@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -77,8 +78,31 @@ public final class PackagedApp {
     public static Process start(Map<String, String> env, Path log) throws IOException {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         assertTrue(Files.exists(jar), "the packaged jar exists (integration tests run after package): " + jar);
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString());
+        return startReady(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.toString()), env, log);
+    }
+
+    /**
+     * Starts the application the way an operator does, through the launcher the build puts beside the jar
+     * ({@code target/quarkus-app/agentgate}), with {@code env} and this JVM's Java as JAVA_HOME; returns once it is
+     * ready. The launcher execs java, so the process is the JVM's.
+     */
+    public static Process launch(Map<String, String> env, Path log) throws IOException {
+        Path launcher = launcher();
+        Map<String, String> withJava = new HashMap<>(env);
+        withJava.put("JAVA_HOME", System.getProperty("java.home"));
+        return startReady(List.of(launcher.toString()), withJava, log);
+    }
+
+    /** The launcher the build put beside the jar. */
+    public static Path launcher() {
+        Path launcher = Path.of("target", "quarkus-app", "agentgate").toAbsolutePath();
+        assertTrue(Files.isExecutable(launcher), "the build put an executable launcher beside the jar: " + launcher);
+        return launcher;
+    }
+
+    private static Process startReady(List<String> command, Map<String, String> env, Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().clear();
         pb.environment().putAll(env);
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
