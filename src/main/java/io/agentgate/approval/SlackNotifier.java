@@ -20,6 +20,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -76,8 +78,16 @@ public class SlackNotifier {
         if (!api.enabled() || event.action().status() != ActionStatus.PENDING) {
             return;
         }
-        for (String approver : eligibility.recipients(event.approvers())) {
-            outbox.add(event.action().id(), approver.strip().toLowerCase(java.util.Locale.ROOT), Kind.POST);
+        ask(event.action().id(), eligibility.recipients(event.approvers()));
+    }
+
+    /** In the transaction that made them approvers (submission, escalation): a post to each of these people. */
+    void ask(UUID actionId, List<String> people) {
+        if (!api.enabled()) {
+            return;
+        }
+        for (String approver : people) {
+            outbox.add(actionId, approver.strip().toLowerCase(Locale.ROOT), Kind.POST);
         }
     }
 
@@ -109,9 +119,11 @@ public class SlackNotifier {
         outbox.add(actionId, approver, Kind.VOTE);
     }
 
-    /** Delivers soon, off the caller's thread. */
+    /** Delivers soon, off the caller's thread (after a commit that queued deliveries). */
     void kick() {
-        pump.kick();
+        if (api.enabled()) {
+            pump.kick();
+        }
     }
 
     @Scheduled(every = "${agentgate.slack.poll-interval:5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,

@@ -234,6 +234,39 @@ class SlackApprovalTest {
     }
 
     @Test
+    void aTimeoutUpdatesTheSlackMessage() {
+        String alice = mailbox("slack-late");
+        String aliceId = SLACK.member(alice);
+        String key = Api.register(Map.of("name", Api.uniqueName("slack-timeout"), "riskLevel", "HIGH", "approval",
+                Map.of("required", true, "approvers", List.of(alice), "timeoutSeconds", 3)));
+        UUID id = submit(key, Map.of("amount", 35));
+        dm(aliceId);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> "TIMED_OUT".equals(status(key, id)));
+        dmSaying(aliceId, "timed out at");
+        SlackPresses.press(aliceId, "approve", id).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !toldTo(aliceId).isEmpty());
+        assertTrue(toldTo(aliceId).get(0).contains("timed out"), toldTo(aliceId).get(0));
+        assertEquals(0, votes(id).size());
+    }
+
+    @Test
+    void anEscalationAsksTheNewApproversInSlackToo() {
+        String alice = mailbox("slack-first");
+        String oncall = mailbox("slack-oncall");
+        String oncallId = SLACK.member(oncall);
+        String key = Api.register(Map.of("name", Api.uniqueName("slack-escalating"), "riskLevel", "HIGH", "approval",
+                Map.of("required", true, "approvers", List.of(alice), "escalateAfterSeconds", 1, "escalateTo",
+                        List.of(oncall))));
+        UUID id = submit(key, Map.of("amount", 36));
+
+        SlackApiStandIn.Message message = dm(oncallId);
+        assertTrue(message.blocks().toString().contains("\"value\":\"" + id + "\""));
+        SlackPresses.press(oncallId, "approve", id).then().statusCode(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "APPROVED".equals(status(key, id)));
+    }
+
+    @Test
     void rateLimitsAndServerErrorsOfSlackAreRetriedByTheOutbox() {
         String alice = mailbox("slack-limited");
         String aliceId = SLACK.member(alice);
