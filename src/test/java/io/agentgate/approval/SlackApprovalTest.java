@@ -7,6 +7,7 @@ import static io.agentgate.approval.Approvals.submit;
 import static io.agentgate.approval.Approvals.votes;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -123,7 +124,8 @@ class SlackApprovalTest {
         UUID id = submit(key, Map.of("amount", 10));
         dm(aliceId);
 
-        SlackPresses.press(aliceId, "approve", id).then().statusCode(200);
+        // Slack wants its answer within 3 seconds
+        SlackPresses.press(aliceId, "approve", id).then().statusCode(200).time(lessThan(3000L));
         await().atMost(Duration.ofSeconds(5)).until(() -> "APPROVED".equals(status(key, id)));
         Vote vote = votes(id).get(0);
         assertEquals(VoteChannel.SLACK, vote.channel);
