@@ -75,6 +75,9 @@ public class FollowUps {
     @Inject
     ApprovalMailer mailer;
 
+    @Inject
+    SlackNotifier slack;
+
     /** In the submitting transaction: the follow-up row of a pending action whose agent reminds or escalates. */
     void schedule(@Observes ActionSubmitted event) {
         if (event.action().status() != ActionStatus.PENDING) {
@@ -117,6 +120,7 @@ public class FollowUps {
                     if (steps > 0) {
                         taken += steps;
                         mailer.kick();
+                        slack.kick();
                     }
                 } catch (RuntimeException e) {
                     LOG.warnf(e, "reminder/escalation of action %s failed; the next sweep retries", id);
@@ -181,6 +185,7 @@ public class FollowUps {
                 .filter(r -> !mailed.contains(r.toLowerCase(Locale.ROOT)))
                 .filter(r -> !voted.contains(r.toLowerCase(Locale.ROOT))).toList();
         recipients.forEach(r -> outbox.add(action.id(), r, ESCALATION_KIND));
+        slack.ask(action.id(), recipients);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("escalateTo", escalateTo);
         details.put("recipients", recipients);

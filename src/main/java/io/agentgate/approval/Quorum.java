@@ -209,6 +209,7 @@ public class Quorum {
             case MAIL -> "approval-link";
             case DASHBOARD -> "dashboard-session";
             case TOKEN -> "personal-token";
+            case SLACK -> "slack-user";
         });
         details.put("comment", vote.comment);
         details.put("approvals", approvals);

@@ -9,5 +9,7 @@ public enum VoteChannel {
     /** The admin decision endpoint, used by integrations; always final. */
     API,
     /** The decision endpoint with a user's personal token: that user's vote, counted like a dashboard vote. */
-    TOKEN
+    TOKEN,
+    /** A button in the approver's Slack direct message; the Slack user is mapped to the approver by email. */
+    SLACK
 }
