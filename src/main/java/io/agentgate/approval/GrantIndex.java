@@ -1,7 +1,6 @@
 package io.agentgate.approval;
 
 import io.agentgate.agent.AgentProfile;
-import io.agentgate.audit.AuditLog;
 import io.agentgate.common.Jdbc;
 import io.agentgate.gate.StandingApprovals;
 import io.agentgate.policy.Severity;
@@ -9,7 +8,6 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
@@ -21,20 +19,20 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.jboss.logging.Logger;
 
 /**
  * The grants in force, in memory per agent, so the submit path finds a grant without a query. Loaded at the start,
  * changed after the commit of every grant and revocation here, and re-read periodically for the other instances'.
- * The memory only proposes: each use is one conditional UPDATE that refuses a revoked, expired, used-up or
- * suspended grant, so a stale entry costs a held action, never a wrong pass.
+ * The memory proposes and counts; the database decides: a writer batch's uses of a grant are added to its row by one
+ * guarded UPDATE that refuses a revoked, expired, used-up or suspended grant ({@link GrantUses}), so a stale entry
+ * costs a held action or a batch run again, never a wrong pass.
  */
 @ApplicationScoped
 public class GrantIndex implements StandingApprovals {
@@ -42,12 +40,9 @@ public class GrantIndex implements StandingApprovals {
     /** Audit event type of every submission a grant let pass. */
     public static final String USED_EVENT = "grant.used";
 
-    private static final Logger LOG = Logger.getLogger(GrantIndex.class);
     private static final String LOAD = "SELECT id, agent_id, action, scope, args_digest, policy_version, severity,"
-            + " granted_by, expires_at, max_uses FROM approval_grant WHERE revoked_at IS NULL AND expires_at > ?"
+            + " granted_by, expires_at, max_uses, uses FROM approval_grant WHERE revoked_at IS NULL AND expires_at > ?"
             + " AND (max_uses IS NULL OR uses < max_uses)";
-    private static final String USE = "UPDATE approval_grant SET uses = uses + 1, last_used_at = ? WHERE id = ?"
-            + " AND revoked_at IS NULL AND expires_at > ? AND policy_version = ? AND (max_uses IS NULL OR uses < max_uses)";
 
     /** One grant as the submit path needs it. */
     record Entry(UUID id, UUID agentId, String action, GrantScope scope, String digest, String policyVersion,
@@ -66,6 +61,42 @@ public class GrantIndex implements StandingApprovals {
         }
     }
 
+    /**
+     * A grant in memory with what this instance knows of its uses: a lower bound (the database's count when last
+     * read, plus this instance's committed uses since), so a grant it finds used up is used up; and whether it is to be
+     * used exactly (one conditional UPDATE per use), as after a batch found the bound too low, until the next refresh.
+     */
+    static final class Live {
+        private final Entry entry;
+        private final AtomicInteger uses;
+        private volatile boolean exact;
+
+        Live(Entry entry, int uses) {
+            this.entry = entry;
+            this.uses = new AtomicInteger(uses);
+        }
+
+        Entry entry() {
+            return entry;
+        }
+
+        int uses() {
+            return uses.get();
+        }
+
+        boolean exact() {
+            return exact;
+        }
+
+        void useExactly() {
+            exact = true;
+        }
+
+        void atLeast(int counted) {
+            uses.accumulateAndGet(counted, Math::max);
+        }
+    }
+
     /** A grant given, or one that no longer covers anything (revoked, used up): after the commit, memory follows. */
     record Changed(Entry given, UUID gone) {
     }
@@ -77,12 +108,10 @@ public class GrantIndex implements StandingApprovals {
     Clock clock;
 
     @Inject
-    AuditLog audit;
-
-    @Inject
-    Event<Changed> changed;
+    GrantUses uses;
 
     private final Map<UUID, List<Entry>> byAgent = new ConcurrentHashMap<>();
+    private final Map<UUID, Live> live = new ConcurrentHashMap<>();
 
     void start(@Observes StartupEvent event) {
         refresh();
@@ -92,12 +121,23 @@ public class GrantIndex implements StandingApprovals {
     @Scheduled(every = "${agentgate.grants.refresh-interval:5S}", delayed = "${agentgate.grants.refresh-interval:5S}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, identity = "grant-index-refresh")
     void refresh() {
-        Map<UUID, List<Entry>> loaded = Jdbc.withConnection(dataSource, "grant index", c -> load(c));
+        Map<UUID, Integer> counts = new HashMap<>();
+        Map<UUID, List<Entry>> loaded = Jdbc.withConnection(dataSource, "grant index", c -> load(c, counts));
         byAgent.keySet().retainAll(loaded.keySet());
         byAgent.putAll(loaded);
+        live.keySet().retainAll(counts.keySet());
+        for (List<Entry> list : loaded.values()) {
+            for (Entry e : list) {
+                int used = counts.get(e.id());
+                // the same object where there is one: a batch in flight counts its uses into it after its commit
+                Live known = live.computeIfAbsent(e.id(), id -> new Live(e, used));
+                known.atLeast(used);
+                known.exact = false;
+            }
+        }
     }
 
-    private Map<UUID, List<Entry>> load(Connection c) throws SQLException {
+    private Map<UUID, List<Entry>> load(Connection c, Map<UUID, Integer> counts) throws SQLException {
         Map<UUID, List<Entry>> loaded = new HashMap<>();
         try (PreparedStatement s = Jdbc.prepare(c, LOAD, List.of(Jdbc.odt(clock.instant())));
                 ResultSet rs = s.executeQuery()) {
@@ -110,6 +150,7 @@ public class GrantIndex implements StandingApprovals {
                         rs.getString("policy_version"), Severity.valueOf(rs.getString("severity")),
                         rs.getString("granted_by"), Jdbc.instant(rs, "expires_at"), maxUses);
                 loaded.computeIfAbsent(e.agentId(), k -> new ArrayList<>()).add(e);
+                counts.put(e.id(), rs.getInt("uses"));
             }
         }
         // same-arguments first: the narrowest grant that fits is the one used
@@ -119,6 +160,7 @@ public class GrantIndex implements StandingApprovals {
 
     void onChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) Changed change) {
         if (change.given() != null) {
+            live.putIfAbsent(change.given().id(), new Live(change.given(), 0));
             byAgent.merge(change.given().agentId(), List.of(change.given()), (a, b) -> {
                 List<Entry> all = new ArrayList<>(a);
                 all.addAll(b);
@@ -130,17 +172,6 @@ public class GrantIndex implements StandingApprovals {
         }
     }
 
-    private Entry find(UUID id) {
-        for (List<Entry> list : byAgent.values()) {
-            for (Entry e : list) {
-                if (e.id().equals(id)) {
-                    return e;
-                }
-            }
-        }
-        return null;
-    }
-
     /** The grants in memory that cover something under this policy version now (the active-grants gauge). */
     long active(String policyVersion) {
         Instant now = clock.instant();
@@ -148,7 +179,18 @@ public class GrantIndex implements StandingApprovals {
                 .filter(e -> e.policyVersion().equals(policyVersion) && e.expiresAt().isAfter(now)).count();
     }
 
-    private void forget(UUID id) {
+    /** After a batch's commit: its uses of the grant count here; a grant they used up leaves memory. */
+    void counted(Live grant, int added) {
+        int now = grant.uses.addAndGet(added);
+        Integer max = grant.entry().maxUses();
+        if (max != null && now >= max) {
+            forget(grant.entry().id());
+        }
+    }
+
+    /** Drops a grant that no longer covers anything (revoked, used up, expired) from memory. */
+    void forget(UUID id) {
+        live.remove(id);
         byAgent.replaceAll((agent, list) -> list.stream().anyMatch(e -> e.id().equals(id))
                 ? list.stream().filter(e -> !e.id().equals(id)).toList() : list);
     }
@@ -187,31 +229,8 @@ public class GrantIndex implements StandingApprovals {
 
     @Override
     public boolean use(UUID grantId, UUID actionId, String agentName, String policyVersion, Instant now) {
-        boolean used = Jdbc.withConnection(dataSource, "grant use", c -> {
-            try (PreparedStatement s = Jdbc.prepare(c, USE,
-                    List.of(Jdbc.odt(now), grantId, Jdbc.odt(now), policyVersion))) {
-                return s.executeUpdate() == 1;
-            }
-        });
-        if (!used) {
-            // revoked, expired, used up or suspended: memory was behind the database
-            LOG.debugf("grant %s no longer covers action %s", grantId, actionId);
-            forget(grantId);
-            return false;
-        }
-        Entry entry = find(grantId);
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("grantId", grantId);
-        if (entry != null && entry.maxUses() != null) {
-            int uses = Jdbc.withConnection(dataSource, "grant uses", c -> (int) Jdbc.count(c,
-                    "SELECT uses FROM approval_grant WHERE id = ?", grantId));
-            details.put("uses", uses);
-            details.put("maxUses", entry.maxUses());
-            if (uses >= entry.maxUses()) {
-                changed.fire(new Changed(null, grantId));
-            }
-        }
-        audit.record(USED_EVENT, agentName, actionId, "grant:" + grantId, details);
-        return true;
+        Live grant = live.get(grantId);
+        // gone from memory since the lookup: revoked, used up or expired here
+        return grant != null && uses.use(this, grant, actionId, agentName, policyVersion, now);
     }
 }

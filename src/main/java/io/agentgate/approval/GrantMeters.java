@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code agentgate_grants_active} (grants in force on this instance's index, under the policies in effect) and
@@ -30,6 +32,8 @@ public class GrantMeters {
     @Inject
     PolicyEngine engine;
 
+    private final Map<String, Counter> uses = new ConcurrentHashMap<>();
+
     void start(@Observes StartupEvent event) {
         Gauge.builder(ACTIVE, this, m -> m.index.active(m.engine.version()))
                 .description("Grants that let submissions pass now (not expired, used up, revoked or suspended)")
@@ -38,8 +42,10 @@ public class GrantMeters {
 
     void onSubmitted(@Observes(during = TransactionPhase.AFTER_SUCCESS) ActionSubmitted event) {
         if (event.grantId() != null) {
-            Counter.builder(USES).description("Submissions that passed the review step by a grant")
-                    .tag("agent", event.action().agent()).register(registry).increment();
+            // one counter per agent, looked up in a map of our own rather than built and registered per use
+            uses.computeIfAbsent(event.action().agent(), agent -> Counter.builder(USES)
+                    .description("Submissions that passed the review step by a grant")
+                    .tag("agent", agent).register(registry)).increment();
         }
     }
 }

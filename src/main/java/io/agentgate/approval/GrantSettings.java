@@ -13,8 +13,9 @@ public interface GrantSettings {
     Duration maxDuration();
 
     /**
-     * How often each instance re-reads the grants in force (grants given or revoked on another instance; the
-     * conditional UPDATE of every use is what decides, so a stale instance only holds an action a grant would pass).
+     * How often each instance re-reads the grants in force and their uses (grants given, used or revoked on another
+     * instance; the guarded UPDATE that counts a writer batch's uses is what decides, so a stale instance only holds an
+     * action a grant would pass, or runs a batch again).
      */
     @WithDefault("5S")
     Duration refreshInterval();

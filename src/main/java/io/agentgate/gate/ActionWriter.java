@@ -34,7 +34,9 @@ import org.jboss.logging.Logger;
  * of the batch is then committed without the failing work, which alone gets the error.
  *
  * <p>Work runs on the writer thread inside the batch transaction; it must not wait for anything but the database.
- * After-commit observers of the events it fires run once the batch commits.
+ * After-commit observers of the events it fires run once the batch commits. Work may leave something to be done once
+ * per batch at its end ({@link #atBatchEnd}: a counter written once for many requests), which may ask for the whole
+ * batch to run again ({@link Retry}).
  */
 @ApplicationScoped
 public class ActionWriter {
@@ -43,6 +45,8 @@ public class ActionWriter {
     /** Bounds one transaction's size (and so a commit's latency); the rest waits for the next batch. */
     static final int MAX_BATCH = 256;
     private static final Item<?> STOP = new Item<>(() -> null, null);
+    /** How often one batch may ask to run again ({@link Retry}) before its items are committed one by one. */
+    static final int MAX_RETRIES = 4;
 
     @Inject
     EntityManager em;
@@ -51,6 +55,8 @@ public class ActionWriter {
     MeterRegistry registry;
 
     private final LinkedBlockingQueue<Item<?>> queue = new LinkedBlockingQueue<>();
+    /** The running batch's end work ({@link #atBatchEnd}), per thread that commits (the writer, or a caller before it). */
+    private final ThreadLocal<List<Runnable>> batchEnd = new ThreadLocal<>();
     private volatile Thread thread;
     private DistributionSummary batchSizes;
 
@@ -95,6 +101,17 @@ public class ActionWriter {
             } else {
                 completion.run();
             }
+        }
+    }
+
+    /**
+     * Thrown by batch-end work ({@link #atBatchEnd}) that found the batch's assumptions stale (a counter another
+     * instance moved): the batch is rolled back and run again, whole. The thrower must have learnt what makes the
+     * next run succeed, so a batch asks again only a few times ({@value #MAX_RETRIES}), then goes item by item.
+     */
+    public static final class Retry extends RuntimeException {
+        public Retry(String message) {
+            super(message, null, false, false);
         }
     }
 
@@ -157,6 +174,19 @@ public class ActionWriter {
         return item.done;
     }
 
+    /**
+     * Runs {@code work} once at the end of the batch whose work is running now, in its transaction, after its last item
+     * and before the commit (so before the audit chain head is locked): lets work done per item be written once per
+     * batch. It may throw {@link Retry}. Only from work that runs in a batch.
+     */
+    public void atBatchEnd(Runnable work) {
+        List<Runnable> end = batchEnd.get();
+        if (end == null) {
+            throw new IllegalStateException("atBatchEnd outside a writer batch");
+        }
+        end.add(work);
+    }
+
     /** Waits for {@link #submit}; for callers on worker threads (never on the event loop). */
     public <T> T call(Supplier<T> work) {
         // completed on the writer thread: the caller blocks for it, no event loop needs to hand it over
@@ -201,11 +231,25 @@ public class ActionWriter {
     /** Commits the items' work in one transaction; isolates a failing item and commits the rest without it. */
     private void commit(List<Item<?>> items) {
         List<Item<?>> todo = items;
+        int retries = 0;
         while (!todo.isEmpty()) {
             List<Item<?>> current = todo;
             try {
                 inTransaction(current);
                 current.forEach(Item::complete);
+                return;
+            } catch (Retry r) {
+                if (++retries <= MAX_RETRIES) {
+                    LOG.debugf("writer: batch of %d runs again: %s", current.size(), r.getMessage());
+                    continue;
+                }
+                if (current.size() == 1) {
+                    current.get(0).fail(r);
+                    return;
+                }
+                for (Item<?> item : current) {
+                    commit(List.of(item));
+                }
                 return;
             } catch (ItemFailed f) {
                 f.item.fail(f.getCause());
@@ -234,6 +278,8 @@ public class ActionWriter {
         }
         try {
             QuarkusTransaction.requiringNew().run(() -> {
+                List<Runnable> end = new ArrayList<>();
+                batchEnd.set(end);
                 for (Item<?> item : items) {
                     try {
                         item.run();
@@ -250,8 +296,14 @@ public class ActionWriter {
                         throw new ItemFailed(item, e);
                     }
                 }
+                batchEnd.remove();
+                for (Runnable work : end) {
+                    work.run();
+                }
+                em.flush();
             });
         } finally {
+            batchEnd.remove();
             if (activated) {
                 requestContext.terminate();
             }

@@ -10,8 +10,9 @@ import java.util.function.Supplier;
 /**
  * What the submit path asks of standing approvals (grants, kept by the approval feature): whether one covers a
  * submission that only a review holds, and, on the writer in its transaction, to count one use of it. The first
- * question is answered from memory; the second is one conditional UPDATE, the only judge of whether the grant
- * still holds (revoked, expired, used up or given under another policy version elsewhere: it answers false).
+ * question is answered from memory; the second is counted in the writer's batch and written once per grant per batch
+ * by a guarded UPDATE, the only judge of whether the grant still holds (revoked, expired, used up or given under
+ * another policy version elsewhere: the batch then runs again and the use answers false).
  */
 public interface StandingApprovals {
 
@@ -25,8 +26,8 @@ public interface StandingApprovals {
             Supplier<String> digest);
 
     /**
-     * Counts one use of the grant in the caller's transaction for this action (audited with it); false when the
-     * grant no longer covers anything.
+     * Counts one use of the grant in the caller's writer batch for this action (audited with it); false when the
+     * grant no longer covers anything. Only from work that runs in a writer batch ({@link ActionWriter}).
      */
     boolean use(UUID grantId, UUID actionId, String agentName, String policyVersion, Instant now);
 }
