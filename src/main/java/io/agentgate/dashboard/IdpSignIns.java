@@ -149,7 +149,7 @@ public class IdpSignIns {
         return String.join(",", roles);
     }
 
-    /** The IdP groups as approver groups ({@code group:<name>}): lower case, a leading '/' dropped, odd names left out. */
+    /** The IdP groups as approver groups ({@code group:<name>}): lower case, no leading '/', odd names left out. */
     static Set<String> groups(List<String> idpGroups) {
         Set<String> groups = new TreeSet<>();
         List<String> skipped = new ArrayList<>();

@@ -38,7 +38,7 @@ public class LoginResource {
         static native TemplateInstance login(String error, boolean loggedOut, boolean localLogin, String provider);
     }
 
-    /** The login page: the password form unless {@code agentgate.local-login=false}, the provider's button with OIDC. */
+    /** The login page: the password form unless agentgate.local-login=false, and the provider button with OIDC. */
     static String page(String error, boolean loggedOut, SignOnSettings signOn) {
         return Pages.login(error, loggedOut, signOn.localLogin(),
                 signOn.oidc().enabled() ? signOn.oidc().providerName() : null).render();

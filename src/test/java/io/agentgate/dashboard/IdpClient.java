@@ -55,7 +55,7 @@ final class IdpClient {
     /** Signs in at the provider as this user (its development login form: any password) and follows it home. */
     HttpResponse<String> signIn(String user) throws IOException, InterruptedException {
         HttpResponse<String> login = get("/login/oidc");
-        if (!login.uri().toString().startsWith(OidcProviderProcess.issuer)) {
+        if (!login.uri().toString().startsWith(OidcProviderProcess.issuer())) {
             return login; // no provider login needed (its session or ours answered)
         }
         assertTrue(login.body().contains("name=\"login\""), "the provider's login form: " + login.body());

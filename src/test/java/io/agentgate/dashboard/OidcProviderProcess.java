@@ -34,19 +34,27 @@ public class OidcProviderProcess implements QuarkusTestResourceLifecycleManager 
              "dot":   {"email": "dot@example.test", "email_verified": true, "name": "Dot", "groups": ["contractors"]}}
             """;
 
-    static volatile String unavailable;
-    static volatile String issuer;
+    /** System properties (the test and this resource may live in different class loaders, never in two JVMs). */
+    private static final String UNAVAILABLE = "signon-test.unavailable";
+    private static final String ISSUER = "signon-test.issuer";
     private Process process;
 
     static String unavailable() {
-        return unavailable;
+        return System.getProperty(UNAVAILABLE);
+    }
+
+    /** The provider's issuer, {@code http://localhost:<port>}. */
+    static String issuer() {
+        return System.getProperty(ISSUER);
     }
 
     @Override
     public Map<String, String> start() {
         int appPort = freePort();
         int idpPort = freePort();
-        issuer = "http://localhost:" + idpPort;
+        String issuer = "http://localhost:" + idpPort;
+        System.setProperty(ISSUER, issuer);
+        System.clearProperty(UNAVAILABLE);
         Map<String, String> config = Map.ofEntries(
                 Map.entry("quarkus.http.test-port", String.valueOf(appPort)),
                 Map.entry("agentgate.oidc.enabled", "true"),
@@ -60,7 +68,7 @@ public class OidcProviderProcess implements QuarkusTestResourceLifecycleManager 
         try {
             String missing = missingTools();
             if (missing != null) {
-                unavailable = missing;
+                System.setProperty(UNAVAILABLE, missing);
                 return config;
             }
             npmCi();

@@ -71,7 +71,7 @@ class SignOnBrowserTest {
 
         driver.findElement(By.id("sign-on")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("login")));
-        assertTrue(driver.getCurrentUrl().startsWith(OidcProviderProcess.issuer), driver.getCurrentUrl());
+        assertTrue(driver.getCurrentUrl().startsWith(OidcProviderProcess.issuer()), driver.getCurrentUrl());
         driver.findElement(By.name("login")).sendKeys("ada");
         driver.findElement(By.name("password")).sendKeys("any password");
         driver.findElement(By.cssSelector("button[type=submit]")).click();
@@ -96,6 +96,6 @@ class SignOnBrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-on")));
         driver.findElement(By.id("sign-on")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("login")));
-        assertTrue(driver.getCurrentUrl().startsWith(OidcProviderProcess.issuer), "signed out at the provider too");
+        assertTrue(driver.getCurrentUrl().startsWith(OidcProviderProcess.issuer()), "signed out at the provider too");
     }
 }

@@ -57,7 +57,7 @@ class SignOnTest {
         HttpResponse<String> signedIn = bea.signIn("bea");
         assertEquals(200, signedIn.statusCode(), signedIn.body());
         assertTrue(signedIn.body().contains("url=/dashboard"), signedIn.body());
-        URI authorize = bea.hops.stream().filter(u -> u.toString().startsWith(OidcProviderProcess.issuer + "/auth"))
+        URI authorize = bea.hops.stream().filter(u -> u.toString().startsWith(OidcProviderProcess.issuer() + "/auth"))
                 .findFirst().orElseThrow();
         assertTrue(authorize.getQuery().contains("code_challenge_method=S256"), "PKCE: " + authorize);
         assertTrue(authorize.getQuery().contains("code_challenge="), "PKCE: " + authorize);
@@ -101,7 +101,7 @@ class SignOnTest {
         JsonNode vote = JSON.readTree(audit.lines().findFirst().orElseThrow());
         String credential = vote.path("details").path("credential").asText();
         assertEquals("ada@example.test", vote.path("details").path("approver").asText(), audit);
-        assertEquals("oidc-session; iss=" + OidcProviderProcess.issuer + "; sub=ada", credential, audit);
+        assertEquals("oidc-session; iss=" + OidcProviderProcess.issuer() + "; sub=ada", credential, audit);
     }
 
     @Test
@@ -153,7 +153,7 @@ class SignOnTest {
         ada.hops.clear();
         HttpResponse<String> confirm = ada.postForm("/dashboard/logout", Map.of("csrf", csrf(dashboard.body())));
         assertTrue(ada.hops.stream().anyMatch(u -> u.getPath().equals("/login/oidc/logout")), "" + ada.hops);
-        URI endSession = ada.hops.stream().filter(u -> u.toString().startsWith(OidcProviderProcess.issuer
+        URI endSession = ada.hops.stream().filter(u -> u.toString().startsWith(OidcProviderProcess.issuer()
                 + "/session/end")).findFirst().orElseThrow(() -> new AssertionError("no end_session: " + ada.hops));
         assertTrue(endSession.getQuery().contains("id_token_hint="), "RP-initiated logout names the session");
         // the provider asks whether to sign out there too
@@ -166,7 +166,7 @@ class SignOnTest {
 
         assertEquals("/", ada.get("/dashboard").uri().getPath(), "the dashboard session ended");
         HttpResponse<String> again = ada.get("/login/oidc");
-        assertTrue(again.uri().toString().startsWith(OidcProviderProcess.issuer), "the provider asks again: "
+        assertTrue(again.uri().toString().startsWith(OidcProviderProcess.issuer()), "the provider asks again: "
                 + again.uri());
         assertTrue(again.body().contains("name=\"login\""), "its session ended too");
     }
