@@ -41,7 +41,7 @@ class SignOnBrowserTest {
         IdpClient.requireProvider();
         io.restassured.RestAssured.port = base.getPort();
         driver = Browser.start();
-        wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+        wait = new WebDriverWait(driver, Duration.ofSeconds(60));
     }
 
     @AfterEach
