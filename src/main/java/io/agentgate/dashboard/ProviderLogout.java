@@ -16,6 +16,8 @@ import org.jboss.logging.Logger;
 public class ProviderLogout {
 
     static final String PATH = "/login/oidc/logout";
+    /** A page on the way to {@link #PATH}: the logout form's CSP (form-action 'self') stops redirects there. */
+    static final URI LOGGING_OUT = URI.create("/login/oidc/logging-out");
     static final URI LOGGED_OUT = URI.create("/?loggedOut=1");
     private static final Logger LOG = Logger.getLogger(ProviderLogout.class);
 
@@ -35,7 +37,7 @@ public class ProviderLogout {
         }
         try {
             String endSession = metadata.get().getEndSessionUri();
-            return endSession == null || endSession.isBlank() ? LOGGED_OUT : URI.create(PATH);
+            return endSession == null || endSession.isBlank() ? LOGGED_OUT : LOGGING_OUT;
         } catch (RuntimeException e) {
             // the provider's metadata is not known (it was unreachable): the local logout stands alone
             LOG.warnf("no RP-initiated logout: the identity provider's metadata is unavailable (%s)", e.toString());

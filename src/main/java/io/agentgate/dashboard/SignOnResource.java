@@ -72,11 +72,26 @@ public class SignOnResource {
         security.open(rc, email);
         // a page, not a redirect: the session cookie is SameSite=Strict, and a redirect chain that began at the
         // provider's site would not carry it; a navigation from this page does
+        return onwards("/dashboard", "Signed in.", "Continue to the dashboard");
+    }
+
+    @GET
+    @Path("logging-out")
+    @Operation(summary = "On the way from the dashboard's logout to the identity provider's (RP-initiated logout)")
+    public Response loggingOut() {
+        if (!settings.oidc().enabled()) {
+            return Response.seeOther(ProviderLogout.LOGGED_OUT).build();
+        }
+        // a page, not a redirect: the logout form's CSP (form-action 'self') would stop its redirects at the provider
+        return onwards(ProviderLogout.PATH, "You are logged out of AgentGate.", "Log out at the identity provider too");
+    }
+
+    private static Response onwards(String path, String message, String link) {
         return Response.ok("""
                 <!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-                <meta http-equiv="refresh" content="0;url=/dashboard"><title>Signed in</title></head>
-                <body><p>Signed in. <a id="continue" href="/dashboard">Continue to the dashboard</a></p></body></html>
-                """).type(MediaType.TEXT_HTML_TYPE).build();
+                <meta http-equiv="refresh" content="0;url=%1$s"><title>AgentGate</title></head>
+                <body><p>%2$s <a id="continue" href="%1$s">%3$s</a></p></body></html>
+                """.formatted(path, message, link)).type(MediaType.TEXT_HTML_TYPE).build();
     }
 
     @GET
