@@ -6,6 +6,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.request.TokenAuthenticationRequest;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
@@ -30,6 +31,10 @@ public class BearerIdentityProvider implements IdentityProvider<TokenAuthenticat
 
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+        if (request.getToken().getClass() != TokenCredential.class) {
+            // not BearerTokenMechanism's: an ID token of the dashboard's OIDC sign-on is quarkus-oidc's to verify
+            return Uni.createFrom().nullItem();
+        }
         String token = request.getToken().getToken();
         String adminToken = config.adminToken().orElse("");
         if (!adminToken.isEmpty() && ApiKeys.secretEquals(token, adminToken)) {

@@ -61,6 +61,14 @@ public class Account extends PanacheEntityBase {
     /** A disabled account cannot log in; its sessions and personal tokens stop working. */
     public boolean disabled;
 
+    /** The identity provider that signs this account in (OIDC issuer); null for a local account. */
+    @Column(name = "idp_issuer")
+    public String idpIssuer;
+
+    /** The account's subject at {@link #idpIssuer}. */
+    @Column(name = "idp_subject")
+    public String idpSubject;
+
     public List<String> roleList() {
         return Arrays.stream(roles.split(",")).map(String::trim).filter(r -> !r.isEmpty()).toList();
     }

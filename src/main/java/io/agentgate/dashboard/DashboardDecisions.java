@@ -32,6 +32,9 @@ public class DashboardDecisions {
     @Inject
     ArgumentEdits edits;
 
+    @Inject
+    AccountService accounts;
+
     /** What the action's page says after a vote: the message, and whether it reports success. */
     public record Outcome(String message, boolean ok) {
     }
@@ -55,12 +58,27 @@ public class DashboardDecisions {
     public Quorum.Tally decide(UUID id, Viewer viewer, ActionStatus decision, String comment, String toolArgs,
             GrantRequest grant) {
         // the form posts the editor with either button: only an approval takes it
-        Quorum.Tally tally = quorum.cast(id, viewer.email(), decision, VoteChannel.DASHBOARD, comment, null, null,
+        Quorum.Tally tally = quorum.cast(id, viewer.email(), decision, VoteChannel.DASHBOARD, comment, null,
+                credential(viewer),
                 decision == ActionStatus.APPROVED ? edits.parse(toolArgs) : null,
                 decision == ActionStatus.APPROVED ? grant : null);
         LOG.infof("action %s: %s in the dashboard by an approver (%d of %d)", id, decision, tally.approvals(),
                 tally.requiredApprovals());
         return tally;
+    }
+
+    /**
+     * The credential the vote's audit event names: an account of the identity provider with its issuer and subject
+     * (who the person is there), any other the dashboard session (null: the channel's own name).
+     */
+    private String credential(Viewer viewer) {
+        return accounts.find(viewer.email()).filter(a -> a.idpSubject != null)
+                .map(a -> credential(a.idpIssuer, a.idpSubject)).orElse(null);
+    }
+
+    /** The audit's credential of a dashboard session opened through the identity provider. */
+    static String credential(String issuer, String subject) {
+        return "oidc-session; iss=" + issuer + "; sub=" + subject;
     }
 
     /**

@@ -32,8 +32,9 @@ public class DashboardLogin extends FormAuthenticationMechanism {
     private final String locationCookie;
     private final String cookieName;
     private final SessionStamps stamps;
+    private final boolean localLogin;
 
-    DashboardLogin(FormAuthConfig form, String key, SessionStamps stamps) {
+    DashboardLogin(FormAuthConfig form, String key, SessionStamps stamps, boolean localLogin) {
         super(form, Optional.of(key));
         this.postLocation = slash(form.postLocation());
         this.loginPage = slash(form.loginPage().orElse("/"));
@@ -42,12 +43,14 @@ public class DashboardLogin extends FormAuthenticationMechanism {
         this.locationCookie = form.locationCookie();
         this.cookieName = form.cookieName();
         this.stamps = stamps;
+        this.localLogin = localLogin;
     }
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext rc, IdentityProviderManager identityProviderManager) {
-        if (isLoginPost(rc) && !postLocation.equals(rc.normalizedPath())) {
-            // Quarkus logs in at any path that ends in the post location; only the login form's own path does here
+        if (isLoginPost(rc) && (!localLogin || !postLocation.equals(rc.normalizedPath()))) {
+            // Quarkus logs in at any path that ends in the post location; only the login form's own path does here,
+            // and only while local login is on (agentgate.local-login)
             return Uni.createFrom().nullItem();
         }
         if (isLoginPost(rc)) {

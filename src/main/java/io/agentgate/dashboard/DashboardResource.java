@@ -81,6 +81,9 @@ public class DashboardResource {
     SessionStamps stamps;
 
     @Inject
+    ProviderLogout providerLogout;
+
+    @Inject
     ArgumentEdits edits;
 
     @Inject
@@ -253,7 +256,8 @@ public class DashboardResource {
         live.end(identity.getPrincipal().getName());
         FormAuthenticationMechanism.logout(identity);
         SessionStamps.clear(rc);
-        return Response.seeOther(URI.create("/?loggedOut=1")).build();
+        // a person of the identity provider is logged out there too (RP-initiated logout), when it supports that
+        return Response.seeOther(providerLogout.after(identity.getPrincipal().getName())).build();
     }
 
     @GET

@@ -30,9 +30,18 @@ public class LoginResource {
     @Inject
     SecurityIdentity identity;
 
+    @Inject
+    SignOnSettings signOn;
+
     @CheckedTemplate(basePath = "dashboard")
     static class Pages {
-        static native TemplateInstance login(String error, boolean loggedOut);
+        static native TemplateInstance login(String error, boolean loggedOut, boolean localLogin, String provider);
+    }
+
+    /** The login page: the password form unless agentgate.local-login=false, and the provider button with OIDC. */
+    static String page(String error, boolean loggedOut, SignOnSettings signOn) {
+        return Pages.login(error, loggedOut, signOn.localLogin(),
+                signOn.oidc().enabled() ? signOn.oidc().providerName() : null).render();
     }
 
     @GET
@@ -47,6 +56,6 @@ public class LoginResource {
             default -> "Wrong email or password.";
         };
         return Response.status(error == null ? 200 : 401).type(MediaType.TEXT_HTML_TYPE)
-                .entity(Pages.login(message, loggedOut != null).render()).build();
+                .entity(page(message, loggedOut != null, signOn)).build();
     }
 }

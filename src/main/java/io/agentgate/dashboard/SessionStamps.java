@@ -49,9 +49,13 @@ public class SessionStamps implements IdentityProvider<TrustedAuthenticationRequ
     /** Sets the stamp of a login that just succeeded. */
     void stamp(RoutingContext rc) {
         String username = rc.get(LoginThrottle.USERNAME_KEY);
-        if (username == null) {
-            return;
+        if (username != null) {
+            stamp(rc, username);
         }
+    }
+
+    /** Sets the stamp of a sign-in of this account that just succeeded (form login or the identity provider). */
+    void stamp(RoutingContext rc, String username) {
         long at = AccountService.sessionNow().toEpochMilli();
         rc.response().addCookie(Cookie.cookie(COOKIE, at + "." + signature(normalize(username), at)).setPath("/")
                 .setHttpOnly(true).setSameSite(CookieSameSite.STRICT).setSecure(rc.request().isSSL()));
