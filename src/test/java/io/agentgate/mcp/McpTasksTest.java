@@ -209,6 +209,26 @@ class McpTasksTest {
     }
 
     @Test
+    void aClaimLostMidCallIsReportedAndNeverSentAgain() throws Exception {
+        try (TaskClient client = new TaskClient(base, agent(uniqueName("crashed"), 600))) {
+            JsonNode created = heldTransfer(client, 8, "luke");
+            String taskId = created.path("taskId").asText();
+            // as an instance leaves it when it stops after claiming the call, before storing the answer
+            Instant claimed = Instant.now().minus(Duration.ofMinutes(5));
+            QuarkusTransaction.requiringNew().run(() -> McpTask.update("state = ?1, claimedAt = ?2 where taskId = ?3",
+                    McpTask.State.RUNNING, claimed, taskId));
+            decide(actionOf(created), "APPROVED", "ok", null);
+            JsonNode done = until(client, taskId);
+            assertEquals("completed", done.path("status").asText(), done.toString());
+            assertTrue(done.path("result").path("isError").asBoolean());
+            String text = done.path("result").path("content").path(0).path("text").asText();
+            assertTrue(text.contains("may or may not have run") && text.contains("does not send it again"), text);
+            Thread.sleep(500);
+            assertTrue(transfersTo("luke").isEmpty(), "a lost claim is never sent again");
+        }
+    }
+
+    @Test
     void anotherAgentCannotSeeOrCancelTheTask() throws Exception {
         String key = agent(uniqueName("owner"), 600);
         try (TaskClient owner = new TaskClient(base, key);
