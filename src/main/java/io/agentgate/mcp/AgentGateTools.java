@@ -1,5 +1,6 @@
 package io.agentgate.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentgate.agent.AgentProfile;
@@ -19,6 +20,7 @@ import io.agentgate.gate.ResultRequest;
 import io.agentgate.gate.SubmitRequest;
 import io.agentgate.gate.SubmitResponse;
 import io.quarkiverse.mcp.server.McpConnection;
+import io.quarkiverse.mcp.server.Meta;
 import io.quarkiverse.mcp.server.TextContent;
 import io.quarkiverse.mcp.server.Tool;
 import io.quarkiverse.mcp.server.ToolArg;
@@ -41,7 +43,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * AgentGate's own tools on {@code /mcp}: the agent API as MCP tools. Each answers with structured content (and the
  * same JSON as text); a bad argument or a refusal of the gate (unknown action, result already recorded) is a tool
- * error saying why.
+ * error saying why. A PENDING {@code agentgate_request} with {@code wait} from a client that declared the tasks
+ * extension is answered with a task ({@link McpTasks}) that completes with the decision.
  */
 @Singleton
 public class AgentGateTools {
@@ -73,6 +76,9 @@ public class AgentGateTools {
     @Inject
     HoldLimits limits;
 
+    @Inject
+    McpTasks tasks;
+
     @Tool(name = "agentgate_request", description = "Ask AgentGate whether you may take an action. Answers like "
             + "POST /api/v1/actions: status ALLOWED (go ahead), DENIED (do not; violations say why) or PENDING (a "
             + "person decides before the deadline; pass wait, or poll with agentgate_status). Report the outcome of an "
@@ -85,7 +91,7 @@ public class AgentGateTools {
             @ToolArg(description = "the arguments you would call it with", required = false) Map<String, Object> toolArgs,
             @ToolArg(description = "seconds to wait for the decision when PENDING (0 to agentgate.approval.max-wait)",
                     required = false) Integer wait,
-            McpConnection connection) {
+            McpConnection connection, Meta meta) {
         AgentProfile agent = agent();
         if (agent == null) {
             return Uni.createFrom().item(notAnAgent());
@@ -104,6 +110,11 @@ public class AgentGateTools {
             SubmitResponse first = submission.response();
             if (first.status() != ActionStatus.PENDING || wait == null || wait == 0) {
                 return CompletableFuture.completedFuture(first);
+            }
+            if (McpTasks.declared(meta == null ? null : meta.asJsonObject())) {
+                // a client of the tasks extension: a task to poll instead of a held call
+                return Gateway.blocking(() -> (Object) tasks.open(agent, first.id(), first.deadline(),
+                        McpTask.Kind.REQUEST, null, null, connection.id()));
             }
             // past the held-call limit the submission's own (PENDING) answer stands: the agent polls with its id
             return waitFor(first.id(), agent, wait).thenApply(view -> view.status().isTerminal()
@@ -205,6 +216,9 @@ public class AgentGateTools {
     }
 
     private ToolResponse structured(Object answer) {
+        if (answer instanceof JsonNode task) {
+            return ToolResults.response(task, null);
+        }
         ObjectNode tree = json.valueToTree(answer);
         Object structured = json.convertValue(tree, Map.class);
         return new ToolResponse(false, List.of(new TextContent(tree.toString())), structured, null);

@@ -40,7 +40,8 @@ import org.jboss.logging.Logger;
  * The gateway: every {@code tools/call} of an upstream tool is an action of the calling agent, evaluated by the
  * policy engine like any other. ALLOWED is forwarded and the upstream's result returned unchanged; DENIED is a tool
  * error naming the violations; PENDING is held ({@link HeldCalls}) and bound to its action, so the approval releases
- * that call once and an identical retry attaches to it or gets its settled outcome replayed.
+ * that call once and an identical retry attaches to it or gets its settled outcome replayed. A client that declared
+ * the tasks extension gets a task for a PENDING call instead ({@link McpTasks}).
  */
 @ApplicationScoped
 public class Gateway {
@@ -63,6 +64,9 @@ public class Gateway {
 
     @Inject
     HeldCalls held;
+
+    @Inject
+    McpTasks tasks;
 
     @Inject
     UpstreamRegistry registry;
@@ -103,7 +107,7 @@ public class Gateway {
         String session = args.connection().id();
         String key = CanonicalJson.sha256(agent.id() + "\n" + session + "\n" + server + "\n" + tool + "\n" + argsHash);
         GatewayCall call = new GatewayCall(agent, session, server, tool, exposed, arguments, argsHash, key,
-                args.progress());
+                args.progress(), McpTasks.declared(args.meta() == null ? null : args.meta().asJsonObject()));
         return Uni.createFrom().completionStage(() -> handle(call))
                 .onFailure().recoverWithItem(error -> {
                     LOG.errorf(error, "mcp: call of %s by %s failed inside the gateway", exposed, agent.name());
@@ -176,9 +180,16 @@ public class Gateway {
                 case DENIED -> bindings.decidedAtOnce(call, answer.id(), "DENIED", answer.violations(), false)
                         .thenApply(nothing -> () -> CompletableFuture.completedFuture(ToolResults.error(
                                 Refusals.denied(answer), Refusals.meta(answer.id(), "DENIED"))));
-                default -> hold(call, answer, expired);
+                default -> call.tasks() ? task(call, answer) : hold(call, answer, expired);
             };
         });
+    }
+
+    /** The pending call of a client that declared the tasks extension: a task instead of a held call. */
+    private CompletionStage<Supplier<CompletionStage<JsonNode>>> task(GatewayCall call, SubmitResponse answer) {
+        return blocking(() -> tasks.open(call.agent(), answer.id(), answer.deadline(), McpTask.Kind.CALL,
+                call.server(), call.tool(), call.session())).thenApply(created -> () ->
+                        CompletableFuture.completedFuture(created));
     }
 
     /** Binds the pending call; an identical call that won the key first gets it instead, and ours is withdrawn. */

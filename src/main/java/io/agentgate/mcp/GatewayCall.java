@@ -12,7 +12,9 @@ import io.quarkiverse.mcp.server.Progress;
  * @param argsHash SHA-256 of the canonical arguments (object keys sorted, no whitespace)
  * @param key      the binding key: SHA-256 of agent, session, server, tool and {@code argsHash}. Identical retries
  *                 share it
+ * @param tasks    whether the request declared the tasks extension ({@code io.modelcontextprotocol/tasks}): held, it
+ *                 is answered with a task instead
  */
 record GatewayCall(AgentProfile agent, String session, String server, String tool, String exposed,
-        ObjectNode arguments, String argsHash, String key, Progress progress) {
+        ObjectNode arguments, String argsHash, String key, Progress progress, boolean tasks) {
 }

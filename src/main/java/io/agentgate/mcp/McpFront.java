@@ -29,7 +29,8 @@ import java.util.UUID;
  * The door of {@code /mcp}, between Quarkus' HTTP security and the MCP server: a request naming a session
  * ({@code Mcp-Session-Id}) passes only with the key of the agent that opened it (any other key gets the same 404 as an
  * unknown session, and nothing changes); a POST whose body is JSON but no JSON-RPC message (an object, or a non-empty
- * batch of objects) is a 400 with a JSON-RPC error; refused credentials are answered in words.
+ * batch of objects) is a 400 with a JSON-RPC error; refused credentials are answered in words. The tasks extension's
+ * methods ({@code tasks/get}, ...) are answered here by {@link TaskMethods}.
  */
 @ApplicationScoped
 public class McpFront {
@@ -43,6 +44,9 @@ public class McpFront {
 
     @Inject
     SessionOwners owners;
+
+    @Inject
+    TaskMethods tasks;
 
     void install(@Observes Router router) {
         for (String path : new String[] {PATH, LEGACY_MESSAGES}) {
@@ -76,7 +80,8 @@ public class McpFront {
     }
 
     private void admit(RoutingContext ctx) {
-        UUID agent = agentId(ctx);
+        AgentProfile profile = agent(ctx);
+        UUID agent = profile == null ? null : profile.id();
         if (agent == null) {
             ctx.next(); // not an agent: the security policy refuses it before this point
             return;
@@ -87,6 +92,9 @@ public class McpFront {
             if (problem != null) {
                 error(ctx, 400, -32600, "Invalid Request: " + problem);
                 return;
+            }
+            if (tasks.answered(ctx, profile)) {
+                return; // a task belongs to its agent, not to a session: any session, of any instance, or none
             }
         }
         String session = ctx.request().getHeader(SESSION_HEADER);
@@ -146,9 +154,14 @@ public class McpFront {
     }
 
     private static UUID agentId(RoutingContext ctx) {
+        AgentProfile agent = agent(ctx);
+        return agent == null ? null : agent.id();
+    }
+
+    private static AgentProfile agent(RoutingContext ctx) {
         if (ctx.user() instanceof QuarkusHttpUser user
                 && user.getSecurityIdentity().getAttribute(Roles.AGENT_ATTRIBUTE) instanceof AgentProfile agent) {
-            return agent.id();
+            return agent;
         }
         return null;
     }
