@@ -79,6 +79,8 @@ def parse_args():
                    help="JVM options; 'default' = the launcher's (target/quarkus-app/agentgate), 'none' = no options")
     p.add_argument("--smoke", action="store_true", default=env("BENCH_SMOKE", "false").lower() == "true",
                    help="a short run of every step (2 s runs, 300 polls, 30 wakes): for CI, figures meaningless")
+    p.add_argument("--decisions-only", action="store_true",
+                   help="only the decision figures: decisions/s through the API, round trip, wake-up (no heap step)")
     p.add_argument("--start-only", action="store_true",
                    help="only launch, time ready, read idle RSS and stop (to compare JVM options)")
     p.add_argument("--nmt", action="store_true",
@@ -435,30 +437,7 @@ async def hold_polls(server, keys, ids, wakes):
     heap_after, classes_after = await loop.run_in_executor(None, server.live_heap)
     still_open = len(ids) - len(answered)
 
-    # wake-up: decide held actions one at a time on a separate keep-alive connection
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    from_sent, from_answer, decision_rtt = [], [], []
-    for action_id in ids[:wakes]:
-        sent = time.monotonic()
-        writer.write(request_bytes("POST", f"/api/v1/actions/{action_id}/decision", ADMIN_TOKEN, port,
-                                   {"decision": "APPROVED", "decidedBy": "bench", "comment": "benchmark"}))
-        decided_at, status, body = await read_response(reader)
-        if status != 200:
-            raise RuntimeError(f"decision answered {status} {body[:200]}")
-        for _ in range(500):
-            if action_id in answered:
-                break
-            await asyncio.sleep(0.001)
-        else:
-            raise RuntimeError(f"long-poll for {action_id} not answered 0.5 s after its decision")
-        at, status, body = answered[action_id]
-        if status != 200 or json.loads(body)["status"] != "APPROVED":
-            raise RuntimeError(f"long-poll answered {status} {body[:200]}")
-        from_sent.append((at - sent) * 1000)
-        from_answer.append((at - decided_at) * 1000)
-        decision_rtt.append((decided_at - sent) * 1000)
-        await asyncio.sleep(0.005)
-    writer.close()
+    from_sent, from_answer, decision_rtt = await wake_ups(port, ids[:wakes], answered)
     for t in tasks:
         t.cancel()
     for w in conns.values():
@@ -479,6 +458,105 @@ async def hold_polls(server, keys, ids, wakes):
     heap_released, classes_released = await loop.run_in_executor(None, server.live_heap)
     return (heap_after, classes_after, heap_released, classes_released, still_open, from_sent, from_answer,
             decision_rtt)
+
+
+async def wake_ups(port, ids, answered):
+    """Decides held actions one at a time on a keep-alive connection of its own; times each decision's round trip
+    and its long-poll's answer (`answered`: id -> (arrival, status, body), filled by the polls)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    from_sent, from_answer, decision_rtt = [], [], []
+    for action_id in ids:
+        sent = time.monotonic()
+        writer.write(request_bytes("POST", f"/api/v1/actions/{action_id}/decision", ADMIN_TOKEN, port,
+                                   {"decision": "APPROVED", "decidedBy": "bench", "comment": "benchmark"}))
+        decided_at, status, body = await read_response(reader)
+        if status != 200:
+            raise RuntimeError(f"decision answered {status} {body[:200]}")
+        for _ in range(500):
+            if action_id in answered:
+                break
+            await asyncio.sleep(0.001)
+        else:
+            raise RuntimeError(f"long-poll for {action_id} not answered 0.5 s after its decision")
+        at, status, body = answered[action_id]
+        if status != 200 or json.loads(body)["status"] != "APPROVED":
+            raise RuntimeError(f"long-poll answered {status} {body[:200]}")
+        from_sent.append((at - sent) * 1000)
+        from_answer.append((at - decided_at) * 1000)
+        decision_rtt.append((decided_at - sent) * 1000)
+        await asyncio.sleep(0.005)
+    writer.close()
+    return from_sent, from_answer, decision_rtt
+
+
+async def held_wake_ups(server, key, ids):
+    """The wake-up step alone (--decisions-only): one long-poll per id, then `wake_ups` over them."""
+    port, answered, conns = server.args.port, {}, []
+
+    async def poll(action_id):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        conns.append(writer)
+        writer.write(request_bytes("GET", f"/api/v1/actions/{action_id}?wait=60", key, port))
+        await writer.drain()
+        answered[action_id] = await read_response(reader)
+
+    tasks = [asyncio.create_task(poll(i)) for i in ids]
+    while len(conns) < len(ids):
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(1)  # let the server register the last polls
+    try:
+        return await wake_ups(port, ids, answered)
+    finally:
+        for t in tasks:
+            t.cancel()
+        for w in conns:
+            w.close()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def decide_many(server, ids, seconds, label):
+    """Approves pending actions through the API with wrk (src/load/decide.lua), each once: decisions/s, p50/p99."""
+    a = server.args
+    if not ids:
+        log(f"{label}: no pending actions left to decide")
+        return dict(requests=0, rps=0.0, p50_us=0, p99_us=0, unexpected=0, exhausted=0)
+    with tempfile.NamedTemporaryFile("w", suffix=".ids", delete=False) as f:
+        f.write("\n".join(ids) + "\n")
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "decide.lua")
+    env = dict(os.environ, BENCH_TOKEN=ADMIN_TOKEN, BENCH_IDS=f.name, BENCH_THREADS=str(a.threads))
+    try:
+        out = subprocess.run(["wrk", f"-t{a.threads}", f"-c{a.connections}", f"-d{seconds}s", "--timeout", "10s",
+                              "-s", script, server.base], capture_output=True, text=True, env=env,
+                             timeout=seconds + 60).stdout
+    finally:
+        os.unlink(f.name)
+    line = next((l for l in out.splitlines() if l.startswith("BENCH requests=")), None)
+    if line is None:
+        sys.exit(f"wrk printed no result:\n{out}")
+    r = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
+    r["rps"] = (r["requests"] - r["unexpected"]) / (r["duration_us"] / 1e6)
+    log(f"{label}: {r['rps']:.0f} decisions/s, p50 {r['p50_us'] / 1000:.1f} ms, p99 {r['p99_us'] / 1000:.1f} ms, "
+        f"{r['requests']} requests, {r['unexpected']} not 200 ({r['exhausted']} after the ids ran out)")
+    for l in out.splitlines():
+        if l.startswith("BENCH first-unexpected"):
+            log(l)
+    return r
+
+
+def decision_figures(server, keys, ids):
+    """The decision step: wake-ups timed one at a time, then decisions/s through the API (after a warm-up run)."""
+    a = server.args
+    wakes, rest = ids[:a.wakes], ids[a.wakes:]
+    warm, measured = rest[:len(rest) // 3], rest[len(rest) // 3:]
+    seconds = 2 if a.smoke else 5
+    decide_many(server, warm, seconds, "decisions through the API, warm-up")
+    from_sent, from_answer, rtt = asyncio.run(held_wake_ups(server, keys["bench-pending"], wakes))
+    log(f"wake-up over {len(from_sent)} decisions: from the decision sent p50 {percentile(from_sent, 50):.1f} ms "
+        f"p99 {percentile(from_sent, 99):.1f} ms; from the decision's answer p50 {percentile(from_answer, 50):.1f} ms "
+        f"p99 {percentile(from_answer, 99):.1f} ms; decision round trip p50 {percentile(rtt, 50):.1f} ms "
+        f"p99 {percentile(rtt, 99):.1f} ms")
+    through = decide_many(server, measured, seconds, "decisions through the API")
+    return dict(from_sent=from_sent, from_answer=from_answer, rtt=rtt, through=through)
 
 
 def server_connections(port):
@@ -526,6 +604,14 @@ def main():
         if args.start_only:
             results = None
             return
+        if args.decisions_only:
+            # pending actions to decide: a PENDING run's worth (1 h timeout, so they stay pending)
+            made = wrk(server, keys["bench-pending"], 202, args.duration)
+            log(f"{made['requests']} pending actions submitted for the decision step")
+            figures = decision_figures(server, keys, pending_ids(server, args.wakes + 60000))
+            report_decisions(args, figures, load_before, os.getloadavg())
+            results = None
+            return
         cold = jit_warmup(server, keys)
         allowed = run_wrk(server, "ALLOWED", keys["bench-allowed"], 200)
         pending = run_wrk(server, "PENDING", keys["bench-pending"], 202)
@@ -557,6 +643,7 @@ def main():
             f"from the decision's answer p50 {percentile(from_answer, 50):.1f} ms "
             f"p99 {percentile(from_answer, 99):.1f} ms; decision round trip p50 {percentile(rtt, 50):.1f} ms "
             f"p99 {percentile(rtt, 99):.1f} ms")
+        through = decide_many(server, ids[args.wakes:], 1 if args.smoke else 2, "decisions through the API")
         time.sleep(3)
         rss_after, hwm_after = server.rss_mb()
         log(f"RSS after the load {rss_after:.0f} MB (peak {hwm_after:.0f} MB)")
@@ -567,7 +654,8 @@ def main():
         restart_cpu = server.cpu_seconds()
         log(f"ready {restart:.2f} s after a restart on the same database ({restart_cpu:.1f} s of CPU)")
         results = dict(cold=cold, restart=restart, restart_cpu=restart_cpu, ready=ready, ready_cpu=ready_cpu, rss_idle=rss_idle, rss_load=rss_load, allowed=allowed, pending=pending, granted=granted, held=held, added=added,
-                       from_sent=from_sent, from_answer=from_answer, rss_after=rss_after, hwm=hwm_after)
+                       from_sent=from_sent, from_answer=from_answer, rtt=rtt, through=through, rss_after=rss_after,
+                       hwm=hwm_after)
     finally:
         server.stop()
     if results:
@@ -604,12 +692,41 @@ def report(args, r, load_before, load_after):
           f"{percentile(r['from_answer'], 50):.1f} ms, p99 {percentile(r['from_answer'], 99):.1f} ms; from the "
           f"decision sent p50 {percentile(r['from_sent'], 50):.1f} ms, p99 {percentile(r['from_sent'], 99):.1f} ms "
           f"| p99 <= 20 ms after the commit |")
+    decision_rows(r)
     print(f"| ready after launch (first start, migrations) | {r['ready']:.2f} s ({r['ready_cpu']:.1f} s of CPU) | <= 3 s |")
     print(f"| ready after a restart (same database, after the load) | {r['restart']:.2f} s "
           f"({r['restart_cpu']:.1f} s of CPU) | <= 3 s |")
     print(f"| RSS idle / after the submissions / after the long-polls too | {r['rss_idle']:.0f} MB / "
           f"{r['rss_load']:.0f} MB / {r['rss_after']:.0f} MB (peak {r['hwm']:.0f} MB) "
           f"| <= 250 MB idle / <= 400 MB after the load |")
+    print("---- end ----")
+
+
+def decision_rows(r):
+    """The decision figures' rows of the README's table (issue 23's targets)."""
+    t = r["through"]
+    print(f"| decisions through the API (admin token, each action once) | {t['rps']:,.0f} decisions/s, p50 "
+          f"{t['p50_us'] / 1000:.1f} ms, p99 {t['p99_us'] / 1000:.1f} ms"
+          f"{' (ran out of pending actions: %d extra answers)' % t['exhausted'] if t['exhausted'] else ''} "
+          f"| >= 3,000 decisions/s |")
+    print(f"| decision round trip, one at a time, {len(r['rtt'])} decisions | p50 {percentile(r['rtt'], 50):.1f} ms, "
+          f"p99 {percentile(r['rtt'], 99):.1f} ms | p99 <= 10 ms |")
+
+
+def report_decisions(args, r, load_before, load_after):
+    """--decisions-only: the decision figures alone."""
+    print()
+    print("---- decision figures ----")
+    print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, load average "
+          f"{load_before[0]:.1f} before / {load_after[0]:.1f} after, wrk -t{args.threads} -c{args.connections}"
+          f"{' (SMOKE RUN: figures meaningless)' if args.smoke else ''}.")
+    print("| what | measured | target |")
+    print("|---|---|---|")
+    decision_rows(r)
+    print(f"| long-poll wake-up, {len(r['from_sent'])} decisions | from the decision's answer p50 "
+          f"{percentile(r['from_answer'], 50):.1f} ms, p99 {percentile(r['from_answer'], 99):.1f} ms; from the "
+          f"decision sent p50 {percentile(r['from_sent'], 50):.1f} ms, p99 {percentile(r['from_sent'], 99):.1f} ms "
+          f"| p99 <= 5 ms after the commit |")
     print("---- end ----")
 
 

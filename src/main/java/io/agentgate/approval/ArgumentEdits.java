@@ -102,11 +102,26 @@ public class ArgumentEdits {
      */
     @Transactional
     public Edit review(UUID actionId, ObjectNode edited) {
+        ActionDetail action = queries.detail(actionId);
+        AgentProfile agent;
+        try {
+            agent = agents.get(action.agent()).profile();
+        } catch (NotFound e) {
+            agent = null;
+        }
+        return review(action, agent, edited);
+    }
+
+    /**
+     * As {@link #review(UUID, ObjectNode)}, on what a decision's read step saw ({@code agent} null: the agent no longer
+     * exists); reads nothing.
+     */
+    Edit review(ActionDetail action, AgentProfile agent, ObjectNode edited) {
+        UUID actionId = action.id();
         String text = compact(edited);
         if (text.length() > MAX_CHARS) {
             throw tooLong(text.length());
         }
-        ActionDetail action = queries.detail(actionId);
         if (action.toolArgs() == null) {
             throw new InvalidRequest(FIELD, "this action has no tool arguments to replace");
         }
@@ -114,10 +129,7 @@ public class ArgumentEdits {
         if (submitted.equals(edited)) {
             return new Edit(text, compact(submitted), List.of());
         }
-        AgentProfile agent;
-        try {
-            agent = agents.get(action.agent()).profile();
-        } catch (NotFound e) {
+        if (agent == null) {
             throw new EditUncheckable(actionId, action.agent());
         }
         Evaluation evaluation = engine.evaluate(new ActionContext(agent, action.view().action(),
@@ -149,16 +161,21 @@ public class ArgumentEdits {
     @Transactional
     public Optional<Shown> shown(UUID actionId) {
         ActionDetail action = queries.detail(actionId);
+        return action.toolArgs() == null ? Optional.empty() : shown(action, Vote.latestEdit(actionId));
+    }
+
+    /** As {@link #shown(UUID)}, from the action and the latest vote that edited its arguments; reads nothing. */
+    static Optional<Shown> shown(ActionDetail action, Optional<Vote> latestEdit) {
         if (action.toolArgs() == null) {
             return Optional.empty();
         }
         if (action.approvedToolArgs() != null) {
-            Vote editor = Vote.latestEdit(actionId).orElse(null);
+            Vote editor = latestEdit.orElse(null);
             return Optional.of(new Shown(action.toolArgs(), action.approvedToolArgs(),
                     editor == null ? action.view().decidedBy() : editor.approver,
                     editor == null ? action.view().decidedAt() : editor.votedAt));
         }
-        return Optional.of(Vote.latestEdit(actionId).filter(v -> !action.status().isTerminal())
+        return Optional.of(latestEdit.filter(v -> !action.status().isTerminal())
                 .map(v -> new Shown(action.toolArgs(), v.toolArgs, v.approver, v.votedAt))
                 .orElse(new Shown(action.toolArgs(), action.toolArgs(), null, null)));
     }

@@ -97,7 +97,13 @@ public class Grants {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Grant give(UUID actionId, String approver, GrantRequest request, String credential) {
-        ActionDetail action = queries.detail(actionId);
+        return give(queries.detail(actionId), approver, request, credential);
+    }
+
+    /** As above, for the action as its approval left it (a decision's write step has it in hand). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    Grant give(ActionDetail action, String approver, GrantRequest request, String credential) {
+        UUID actionId = action.id();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Grant g = new Grant();
         g.id = UUID.randomUUID();

@@ -10,7 +10,6 @@ import io.agentgate.common.NotFound;
 import io.agentgate.gate.ActionDetail;
 import io.agentgate.gate.ActionNotPending;
 import io.agentgate.gate.ActionStatus;
-import io.agentgate.gate.ActionQueries;
 import io.agentgate.policy.PolicyEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,9 +44,6 @@ public class LinkService {
     LinkSigner signer;
 
     @Inject
-    ActionQueries queries;
-
-    @Inject
     Quorum quorum;
 
     @Inject
@@ -55,9 +51,6 @@ public class LinkService {
 
     @Inject
     AuditLog audit;
-
-    @Inject
-    Eligibility eligibility;
 
     @Inject
     Clock clock;
@@ -71,6 +64,9 @@ public class LinkService {
     @Inject
     ArgumentEdits edits;
 
+    @Inject
+    DecisionTransaction transactions;
+
     /** A link that may be confirmed, and the action it decides. */
     public record Confirmation(ApprovalSummary action, ApprovalLink link) {
     }
@@ -83,12 +79,13 @@ public class LinkService {
     @Transactional(dontRollbackOn = LinkRefused.class)
     public Confirmation open(UUID actionId, String approver, String token) {
         ApprovalLink link = verified(actionId, approver, token);
-        ActionDetail detail = detail(link);
-        ApprovalSummary summary = summary(detail);
+        DecisionTransaction.Snapshot seen = read(link);
+        ActionDetail detail = seen.action();
+        ApprovalSummary summary = summary(seen);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("intent", link.intent().word());
         try {
-            precheck(link, detail, summary);
+            precheck(link, seen, summary);
         } catch (LinkRefused refused) {
             details.put("refused", refused.refusal());
             audit.record(LINK_OPENED, detail.agent(), detail.id(), link.approver(), details);
@@ -137,38 +134,44 @@ public class LinkService {
         return confirm(actionId, approver, token, comment, toolArgs, null, null, null);
     }
 
-    /** As above, an approval granting as chosen on the form (no scope: no grant; a reject link grants nothing). */
+    /**
+     * As above, an approval granting as chosen on the form (no scope: no grant; a reject link grants nothing). One
+     * {@link DecisionTransaction}: the read step, this link's checks on what it read, the write step; the page after
+     * the vote is built from both, without reading again.
+     */
     public Voted confirm(UUID actionId, String approver, String token, String comment, String toolArgs,
             String grantScope, String grantFor, String grantUses) {
         ApprovalLink link = verified(actionId, approver, token);
-        ActionDetail detail = detail(link);
-        precheck(link, detail, summary(detail));
+        DecisionTransaction.Snapshot seen = read(link);
+        ApprovalSummary before = summary(seen);
+        precheck(link, seen, before);
         try {
             Vote.checkComment(comment);
         } catch (InvalidRequest tooLong) {
             throw new LinkRefused(Refusal.BAD_COMMENT, "The comment " + tooLong.errors().get(0).message() + ".",
-                    summary(detail));
+                    before);
         }
         Quorum.Tally tally;
         try {
-            boolean approve = link.intent().decision() == ActionStatus.APPROVED;
+            ActionStatus decision = link.intent().decision();
+            boolean approve = decision == ActionStatus.APPROVED;
             var edited = approve ? edits.parse(toolArgs) : null;
             var grant = approve ? GrantRequest.fromForm(grantScope, grantFor, grantUses) : null;
-            tally = quorum.cast(link.actionId(), link.approver(), link.intent().decision(), VoteChannel.MAIL, comment,
-                    link.nonce(), null, edited, grant);
+            quorum.checkBallot(decision, comment, edited, grant);
+            tally = quorum.cast(seen, link.approver(), decision, VoteChannel.MAIL, comment, link.nonce(), null, edited,
+                    grant);
         } catch (InvalidRequest | EditRefused | EditUncheckable | ArgumentsFixed | GrantNeedsQuorum refused) {
             LOG.infof("action %s: edited tool arguments via link refused (%s)", link.actionId(), refused.slug());
-            throw new EditNotAccepted(new Confirmation(summary(queries.detail(link.actionId())), link), toolArgs,
-                    refused);
+            throw new EditNotAccepted(new Confirmation(before, link), toolArgs, refused);
         } catch (ActionNotPending | NotAnApprover | AlreadyVoted | SelfApproval lost) {
-            // a concurrent vote, decision or timeout got there between the check above and the row lock
-            ActionDetail now = detail(link);
+            // a concurrent vote, decision or timeout got there between the read step and the row lock
+            DecisionTransaction.Snapshot now = read(link);
             precheck(link, now, summary(now));
             throw new IllegalStateException("vote refused but the action looks votable: " + lost.getMessage(), lost);
         }
         LOG.infof("action %s: %s via link (%d of %d approvals)", link.actionId(), link.intent().word(), tally.approvals(),
                 tally.requiredApprovals());
-        return new Voted(summary(queries.detail(link.actionId())), link, tally.decided());
+        return new Voted(summary(seen, tally), link, tally.decided());
     }
 
     /** The signature and the URL's action and approver; nothing about the action's state yet. */
@@ -201,17 +204,23 @@ public class LinkService {
         return link;
     }
 
-    private ActionDetail detail(ApprovalLink link) {
+    /** The decision's read step for this link's vote. */
+    private DecisionTransaction.Snapshot read(ApprovalLink link) {
         try {
-            return queries.detail(link.actionId());
+            return transactions.read(link.actionId(), new DecisionTransaction.Voter(link.approver(),
+                    link.intent().decision(), link.nonce(), true));
         } catch (NotFound e) {
             throw new LinkRefused(Refusal.UNKNOWN_ACTION, "There is no action " + link.actionId() + ".", null);
         }
     }
 
-    /** Every reason a genuine link may not be used now, read without locking (the vote re-checks under the lock). */
-    private void precheck(ApprovalLink link, ActionDetail detail, ApprovalSummary summary) {
-        Optional<Vote> own = quorum.voteOf(link.actionId(), link.approver());
+    /**
+     * Every reason a genuine link may not be used now, on what the read step saw without locking (the vote checks
+     * again under the lock).
+     */
+    private void precheck(ApprovalLink link, DecisionTransaction.Snapshot seen, ApprovalSummary summary) {
+        ActionDetail detail = seen.action();
+        Optional<Vote> own = seen.voteOf(link.approver());
         if (detail.status() != ActionStatus.PENDING) {
             String yours = own.map(v -> " You voted " + word(v.decision) + " at " + UTC.format(v.votedAt) + ".")
                     .orElse("");
@@ -230,8 +239,7 @@ public class LinkService {
             throw new LinkRefused(Refusal.EXPIRED, "This link expired at " + UTC.format(link.expiry())
                     + ". Nothing was decided.", summary);
         }
-        Optional<Eligibility.Ineligible> refused = eligibility.refusal(detail.approvers(), detail.userId(),
-                link.approver(), link.intent().decision(), own.map(Vote::row).orElse(null));
+        Optional<Eligibility.Ineligible> refused = seen.ineligible();
         if (refused.isPresent()) {
             Eligibility.Ineligible why = refused.get();
             throw switch (why.reason()) {
@@ -245,7 +253,26 @@ public class LinkService {
         }
     }
 
-    /** The action as approvers see it, as of now. */
+    /** The action as approvers see it, as the read step saw it. */
+    private ApprovalSummary summary(DecisionTransaction.Snapshot seen) {
+        return summary(seen.action(), seen.agent(), seen.approvals(), seen.latestEdit());
+    }
+
+    /** The action as approvers see it after this vote: the read step's snapshot with the write step's result. */
+    private ApprovalSummary summary(DecisionTransaction.Snapshot seen, Quorum.Tally tally) {
+        return summary(seen.action().with(tally.action()), seen.agent(), tally.approvals(),
+                Optional.ofNullable(tally.latestEdit()));
+    }
+
+    private ApprovalSummary summary(ActionDetail detail, AgentProfile agent, long approvals,
+            Optional<Vote> latestEdit) {
+        Map<String, String> declarative = new HashMap<>();
+        policies.describe().stream().filter(p -> !p.builtIn()).forEach(p -> declarative.put(p.name(), p.description()));
+        return ApprovalSummary.of(detail, agent, approvals, clock.instant(), json, declarative::get)
+                .withToolArgs(ArgumentEdits.shown(detail, latestEdit).orElse(null), json);
+    }
+
+    /** The action as approvers see it, as of now (read in transactions of their own). */
     ApprovalSummary summary(ActionDetail detail) {
         AgentProfile agent;
         try {

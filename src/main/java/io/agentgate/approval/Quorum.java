@@ -3,14 +3,12 @@ package io.agentgate.approval;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentgate.audit.AuditLog;
 import io.agentgate.common.InvalidRequest;
-import io.agentgate.gate.ActionDetail;
 import io.agentgate.gate.ActionNotPending;
-import io.agentgate.gate.ActionQueries;
 import io.agentgate.gate.ActionStatus;
-import io.agentgate.gate.ActionWriter;
 import io.agentgate.gate.ActionView;
 import io.agentgate.gate.GateService;
 import io.agentgate.gate.PendingAction;
+import io.agentgate.policy.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -38,13 +36,7 @@ public class Quorum {
     GateService gate;
 
     @Inject
-    ActionQueries queries;
-
-    @Inject
     AuditLog audit;
-
-    @Inject
-    ActionWriter writer;
 
     @Inject
     Eligibility eligibility;
@@ -55,11 +47,15 @@ public class Quorum {
     @Inject
     Grants grants;
 
+    @Inject
+    DecisionTransaction transactions;
+
     /**
      * The state after a vote: the action, the approvals so far, whether this vote ended it, and the grant it gave
      * (null: none).
      */
-    public record Tally(ActionView action, long approvals, int requiredApprovals, boolean decided, UUID grantId) {
+    public record Tally(ActionView action, long approvals, int requiredApprovals, boolean decided, UUID grantId,
+            Vote latestEdit) {
     }
 
     /** Approvals so far of an action and the quorum it needs. */
@@ -115,74 +111,82 @@ public class Quorum {
 
     /**
      * As above, and an approval that decides the action may also grant ({@link Grants}): only an approval that is
-     * eligible, and with a quorum only the one that completes it.
+     * eligible, and with a quorum only the one that completes it. One {@link DecisionTransaction}: its read step, the
+     * checks on what it read, then its write step.
      *
      * @throws InvalidRequest a grant with a reject, or one longer than {@code agentgate.grants.max-duration}
      * @throws GrantNeedsQuorum a grant with an approval that does not complete the quorum (nothing stored)
      */
     public Tally cast(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
             String nonce, String credential, ObjectNode toolArgs, GrantRequest grant) {
+        checkBallot(decision, comment, toolArgs, grant);
+        DecisionTransaction.Snapshot seen = transactions.read(actionId,
+                new DecisionTransaction.Voter(approver, decision, nonce, channel != VoteChannel.API));
+        return cast(seen, approver, decision, channel, comment, nonce, credential, toolArgs, grant);
+    }
+
+    /** What a vote carries, checked before anything is read: the same refusals on every channel. */
+    void checkBallot(ActionStatus decision, String comment, ObjectNode toolArgs, GrantRequest grant) {
+        Vote.checkDecision(decision);
         grants.check(grant, decision);
         if (toolArgs != null && decision != ActionStatus.APPROVED) {
             throw new InvalidRequest(ArgumentEdits.FIELD, "only an approval may change the tool arguments; a reject "
                     + "carries none");
         }
-        ArgumentEdits.Edit edit = null;
-        if (toolArgs != null) {
-            // who may vote is answered first: someone who may not learns nothing of what the policies say of an edit
-            checkEligible(actionId, approver, decision, channel, nonce);
-            edit = edits.review(actionId, toolArgs);
-        }
-        ArgumentEdits.Edit reviewed = edit;
-        return writer.call(() -> count(actionId, approver, decision, channel, comment, nonce, credential, reviewed,
-                grant));
+        Vote.checkComment(comment);
     }
 
     /**
-     * The eligibility check of {@link #count}, read without the row lock (the vote checks again under it). An action
-     * that is no longer pending passes here: the vote answers that.
+     * As above, on what the caller's read step saw (a link checks its own refusals on it first): refuses what the
+     * snapshot already refuses (an action no longer pending, a voter who may not vote, an edit a policy denies), then
+     * the write step. Who may vote is answered before the edit: someone who may not learns nothing of what the
+     * policies say of it.
      */
-    @Transactional
-    void checkEligible(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String nonce) {
-        ActionDetail action = queries.detail(actionId);
-        if (action.status() == ActionStatus.PENDING) {
-            refuseIneligible(actionId, channel == VoteChannel.API ? null : action.approvers(), action.userId(),
-                    approver, decision, nonce);
+    Tally cast(DecisionTransaction.Snapshot seen, String approver, ActionStatus decision, VoteChannel channel,
+            String comment, String nonce, String credential, ObjectNode toolArgs, GrantRequest grant) {
+        UUID actionId = seen.id();
+        if (!seen.pending()) {
+            throw ActionNotPending.of(seen.action().view());
         }
+        if (seen.ineligible().isPresent()) {
+            throw seen.ineligible().get().exception(actionId, seen.earlier(approver, nonce).orElse(null));
+        }
+        ArgumentEdits.Edit edit = toolArgs == null ? null : edits.review(seen.action(), seen.agent(), toolArgs);
+        List<Violation> violations = seen.action().violations();
+        return transactions.write(() -> count(actionId, violations, approver, decision, channel, comment, nonce,
+                credential, edit, grant));
     }
 
-    /** Throws {@link Eligibility#refusal} as its domain exception; the earlier vote is the link's or the person's. */
-    private void refuseIneligible(UUID actionId, List<String> approvers, String userId, String approver,
-            ActionStatus decision, String nonce) {
-        Vote earlier = (nonce == null ? Optional.<Vote>empty() : Vote.byNonce(nonce))
-                .or(() -> Vote.of(actionId, approver)).orElse(null);
-        Optional<Eligibility.Ineligible> refused = eligibility.refusal(approvers, userId, approver, decision,
+    /** {@link #cast} on the writer, in its batch transaction; no refusal marks that transaction for rollback. */
+    private Tally count(UUID actionId, List<Violation> violations, String approver, ActionStatus decision,
+            VoteChannel channel, String comment, String nonce, String credential, ArgumentEdits.Edit edit,
+            GrantRequest grant) {
+        Vote.checkDecision(decision);
+        Vote.checkComment(comment);
+        // the violations as the read step saw them: they never change after submission
+        PendingAction action = gate.lockPending(actionId, violations);
+        // the votes as they stand under the lock, read once: the checks below and the count all come from them
+        List<Vote> votes = DecisionTransaction.votesOn(actionId);
+        // this link's vote, or this approver's on any channel; the API channel (admin token) is the integration's
+        // final word: the approver list does not apply to it
+        Vote earlier = DecisionTransaction.Snapshot.earlier(votes, approver, nonce).orElse(null);
+        Optional<Eligibility.Ineligible> refused = eligibility.refusal(
+                channel == VoteChannel.API ? null : action.approvers(), action.userId(), approver, decision,
                 earlier == null ? null : earlier.row());
         if (refused.isPresent()) {
             throw refused.get().exception(actionId, earlier);
         }
-    }
-
-    /** {@link #cast} on the writer, in its batch transaction; no refusal marks that transaction for rollback. */
-    private Tally count(UUID actionId, String approver, ActionStatus decision, VoteChannel channel, String comment,
-            String nonce, String credential, ArgumentEdits.Edit edit, GrantRequest grant) {
-        Vote.checkDecision(decision);
-        Vote.checkComment(comment);
-        PendingAction action = gate.lockPending(actionId);
-        // this link's vote, or this approver's on any channel; the API channel (admin token) is the integration's
-        // final word: the approver list does not apply to it
-        refuseIneligible(actionId, channel == VoteChannel.API ? null : action.approvers(), action.userId(), approver,
-                decision, nonce);
+        long before = DecisionTransaction.Snapshot.approvals(votes);
         // approve with edits: what this approval approves, and whether it changes the arguments in force
-        Vote inForce = decision == ActionStatus.APPROVED ? Vote.latestEdit(actionId).orElse(null) : null;
+        Vote inForce = decision == ActionStatus.APPROVED
+                ? DecisionTransaction.Snapshot.latestEdit(votes).orElse(null) : null;
         boolean changes = edit != null
                 && !edits.same(edit.toolArgs(), inForce != null ? inForce.toolArgs : edit.submitted());
-        if (changes && channel != VoteChannel.API && Vote.approvals(actionId) > 0) {
-            throw new ArgumentsFixed(actionId, Vote.approvals(actionId), inForce == null ? null : inForce.approver);
+        if (changes && channel != VoteChannel.API && before > 0) {
+            throw new ArgumentsFixed(actionId, before, inForce == null ? null : inForce.approver);
         }
-        if (grant != null && channel != VoteChannel.API
-                && Vote.approvals(actionId) + 1 < action.requiredApprovals()) {
-            throw new GrantNeedsQuorum(actionId, Vote.approvals(actionId), action.requiredApprovals());
+        if (grant != null && channel != VoteChannel.API && before + 1 < action.requiredApprovals()) {
+            throw new GrantNeedsQuorum(actionId, before, action.requiredApprovals());
         }
         Vote vote = new Vote();
         vote.toolArgs = changes ? edit.toolArgs() : null;
@@ -196,7 +200,7 @@ public class Quorum {
         vote.persist();
         Vote.getEntityManager().flush();
 
-        long approvals = Vote.approvals(actionId);
+        long approvals = before + (decision == ActionStatus.APPROVED ? 1 : 0);
         boolean decides = channel == VoteChannel.API || decision == ActionStatus.REJECTED
                 || approvals >= action.requiredApprovals();
         Map<String, Object> details = new LinkedHashMap<>();
@@ -230,7 +234,7 @@ public class Quorum {
         Vote edited = changes ? vote : inForce;
         ActionView view;
         if (!decides) {
-            view = queries.detail(actionId).view();
+            view = action.detail().view();
         } else if (edited != null && (edit == null || !edits.same(edited.toolArgs, edit.submitted()))) {
             view = gate.approveEdited(action, approver, vote.comment,
                     new GateService.ToolArgsChange(edited.toolArgs, edited.approver));
@@ -239,8 +243,8 @@ public class Quorum {
         }
         UUID grantId = null;
         if (grant != null && decides && view.status() == ActionStatus.APPROVED) {
-            grantId = grants.give(actionId, approver, grant, (String) details.get("credential")).id;
+            grantId = grants.give(action.detail().with(view), approver, grant, (String) details.get("credential")).id;
         }
-        return new Tally(view, approvals, action.requiredApprovals(), decides, grantId);
+        return new Tally(view, approvals, action.requiredApprovals(), decides, grantId, edited);
     }
 }

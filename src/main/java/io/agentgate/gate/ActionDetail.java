@@ -41,4 +41,22 @@ public record ActionDetail(ActionView view, String context, String toolName, Lis
         return new ActionDetail(ActionView.of(a, violations), a.context, a.toolName, a.approvers, a.requiredApprovals,
                 a.userId, a.toolArgs, a.approvedToolArgs, a.sessionId);
     }
+
+    /**
+     * This action after the transition a decision made to it while holding its row locked: the result without reading
+     * the row again.
+     *
+     * @param approvedToolArgs an approver's edit to run (null: as submitted)
+     */
+    public ActionDetail decided(ActionStatus to, Instant at, String by, String comment, String approvedToolArgs) {
+        String runs = approvedToolArgs != null ? approvedToolArgs : toolArgs;
+        return with(new ActionView(view.id(), view.agent(), view.action(), to, view.violations(), view.createdAt(),
+                view.deadline(), at, by, comment, runs, approvedToolArgs != null ? toolArgs : null));
+    }
+
+    /** These details with the state {@code current} of the same action (after a transition, say). */
+    public ActionDetail with(ActionView current) {
+        return new ActionDetail(current, context, toolName, approvers, requiredApprovals, userId, toolArgs,
+                current.toolArgsEdited() ? current.toolArgs() : null, sessionId);
+    }
 }

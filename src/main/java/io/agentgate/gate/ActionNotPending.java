@@ -11,6 +11,16 @@ public class ActionNotPending extends Conflict {
         super("action-not-pending", "Action is not pending", detail, state(action));
     }
 
+    /** The refusal as read outside the row lock (a decision's read step saw the action already ended). */
+    public static ActionNotPending of(ActionView view) {
+        Action action = new Action();
+        action.id = view.id();
+        action.status = view.status();
+        action.decidedBy = view.decidedBy();
+        action.decidedAt = view.decidedAt();
+        return of(action);
+    }
+
     public static ActionNotPending of(Action action) {
         String detail = switch (action.status) {
             case TIMED_OUT -> "Action " + action.id + " timed out at " + action.decidedAt;

@@ -1,5 +1,6 @@
 package io.agentgate.gate;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -86,7 +87,8 @@ public class ActionWaiters {
         }
     }
 
-    void onDecided(@Observes(during = TransactionPhase.AFTER_SUCCESS) ActionDecided event) {
+    /** First of the after-commit observers: a held poll is answered before metrics, pages and callbacks. */
+    void onDecided(@Observes(during = TransactionPhase.AFTER_SUCCESS) @Priority(1) ActionDecided event) {
         complete(event.action());
     }
 }

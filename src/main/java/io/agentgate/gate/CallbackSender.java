@@ -69,8 +69,9 @@ public class CallbackSender {
 
     /** In the deciding transaction: queue the callback if the action asked for one. */
     void enqueue(@Observes ActionDecided event) {
-        Action action = Action.findById(event.action().id());
-        if (action == null || action.callbackUrl == null) {
+        String url = event.callbackKnown() ? event.callbackUrl() : Action.<Action>findByIdOptional(event.action().id())
+                .map(a -> a.callbackUrl).orElse(null);
+        if (url == null) {
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -78,7 +79,7 @@ public class CallbackSender {
         body.put("timestamp", event.action().decidedAt());
         body.put("data", event.action());
         try {
-            outbox.add(action.id, action.agentName, action.callbackUrl, json.writeValueAsString(body));
+            outbox.add(event.action().id(), event.action().agent(), url, json.writeValueAsString(body));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("callback payload not serialisable", e);
         }

@@ -5,6 +5,7 @@ import io.agentgate.audit.AuditLog;
 import io.agentgate.common.Conflict;
 import io.agentgate.common.DomainException;
 import io.agentgate.common.NotFound;
+import io.agentgate.policy.Violation;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -61,6 +62,15 @@ public class GateService {
      */
     @Transactional(value = Transactional.TxType.MANDATORY, dontRollbackOn = DomainException.class)
     public PendingAction lockPending(UUID id) {
+        return lockPending(id, null);
+    }
+
+    /**
+     * As {@link #lockPending(UUID)}, with the action's violations as the caller already read them (they never change
+     * after submission; null: read them here).
+     */
+    @Transactional(value = Transactional.TxType.MANDATORY, dontRollbackOn = DomainException.class)
+    public PendingAction lockPending(UUID id, List<Violation> violations) {
         Action action = Action.<Action>findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE)
                 .orElseThrow(() -> notFound(id));
         Instant now = now();
@@ -73,8 +83,9 @@ public class GateService {
         }
         // the lock stays with the transaction; the entity goes, so later reads see the conditional UPDATE's result
         Action.getEntityManager().detach(action);
+        ActionDetail detail = ActionDetail.of(action, violations != null ? violations : ActionViolation.forAction(id));
         return new PendingAction(action.id, action.agentName, action.approvers, action.requiredApprovals,
-                action.deadline, action.userId, now);
+                action.deadline, action.userId, now, detail, action.callbackUrl);
     }
 
     /**
@@ -96,7 +107,7 @@ public class GateService {
         if (!decision.isPersonsDecision()) {
             throw new IllegalArgumentException("a person decides APPROVED or REJECTED, not " + decision);
         }
-        return transition(locked.id(), null, decision, decidedBy, comment, AuditLog.DECIDED, locked.now(), null);
+        return transition(locked, decision, decidedBy, comment, null);
     }
 
     /**
@@ -108,8 +119,7 @@ public class GateService {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public ActionView approveEdited(PendingAction locked, String decidedBy, String comment, ToolArgsChange edit) {
-        return transition(locked.id(), null, ActionStatus.APPROVED, decidedBy, comment, AuditLog.DECIDED,
-                locked.now(), edit);
+        return transition(locked, ActionStatus.APPROVED, decidedBy, comment, edit);
     }
 
     /** Tool arguments an approver changed: the JSON object text to run instead, and who changed them (audit). */
@@ -147,8 +157,35 @@ public class GateService {
         return true;
     }
 
+    /**
+     * A person's decision on a locked action: the conditional UPDATE, then the result built from the locked row (no
+     * one else can have changed it), so the write step reads the action once, when it locks it.
+     */
+    private ActionView transition(PendingAction locked, ActionStatus to, String by, String comment,
+            ToolArgsChange edit) {
+        update(locked.id(), null, to, by, comment, locked.now(), edit);
+        ActionDetail after = locked.detail().decided(to, locked.now(), by, comment,
+                edit == null ? null : edit.toolArgs());
+        ActionView view = after.view();
+        decided(view, AuditLog.DECIDED, by, comment, locked.now(), edit);
+        decided.fire(new ActionDecided(view, locked.callbackUrl(), true));
+        LOG.infof("action %s %s by %s", view.id(), to, by);
+        return view;
+    }
+
     private ActionView transition(UUID id, UUID agentId, ActionStatus to, String by, String comment, String event,
             Instant now, ToolArgsChange edit) {
+        update(id, agentId, to, by, comment, now, edit);
+        ActionView view = queries.load(id);
+        decided(view, event, by, comment, now, edit);
+        decided.fire(new ActionDecided(view));
+        LOG.infof("action %s %s by %s", id, to, by);
+        return view;
+    }
+
+    /** The transition itself: one conditional UPDATE guarded by the expected status; the loser gets the refusal. */
+    private void update(UUID id, UUID agentId, ActionStatus to, String by, String comment, Instant now,
+            ToolArgsChange edit) {
         String scope = agentId == null ? "" : " and agentId = :agent";
         Parameters params = Parameters.with("to", to).and("now", now).and("by", by).and("comment", comment)
                 .and("id", id).and("pending", ActionStatus.PENDING);
@@ -164,9 +201,12 @@ public class GateService {
         if (updated == 0) {
             throw refusal(id, agentId);
         }
-        ActionView view = queries.load(id);
+    }
+
+    /** The audit event of a transition. */
+    private void decided(ActionView view, String event, String by, String comment, Instant now, ToolArgsChange edit) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("decision", to);
+        details.put("decision", view.status());
         details.put("comment", comment);
         details.put("latencyMs", Duration.between(view.createdAt(), now).toMillis());
         if (edit != null) {
@@ -175,10 +215,7 @@ public class GateService {
             details.put("originalToolArgs", rawJson(view.originalToolArgs()));
             details.put("toolArgsEditedBy", edit.editedBy());
         }
-        audit.record(event, view.agent(), id, by, details);
-        decided.fire(new ActionDecided(view));
-        LOG.infof("action %s %s by %s", id, to, by);
-        return view;
+        audit.record(event, view.agent(), view.id(), by, details);
     }
 
     /** Why a transition found nothing to update: unknown, not this agent's, overdue, or already decided. */
