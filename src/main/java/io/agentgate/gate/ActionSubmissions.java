@@ -16,7 +16,6 @@ import io.agentgate.policy.Outcome;
 import io.agentgate.policy.PolicyEngine;
 import io.agentgate.policy.Severity;
 import io.agentgate.policy.Violation;
-import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
@@ -29,8 +28,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +78,7 @@ public class ActionSubmissions {
     ActionWriter writer;
 
     @Inject
-    AgroalDataSource dataSource;
+    ActionRows rows;
 
     @Inject
     Event<ActionSubmitted> submitted;
@@ -242,11 +239,7 @@ public class ActionSubmissions {
         // set on every run: a batch that is retried runs this again, and the use may not count the second time
         action.passBy(grant != null && grants.use(grant.id(), action.id, action.agentName, grant.policyVersion(),
                 action.createdAt) ? grant.id() : null);
-        try (Connection c = dataSource.getConnection()) {
-            ActionRows.insert(c, action, violations);
-        } catch (SQLException e) {
-            throw new IllegalStateException("action " + action.id + " could not be stored: " + e.getMessage(), e);
-        }
+        rows.insert(action, violations);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("action", action.action);
         details.put("status", action.status);
