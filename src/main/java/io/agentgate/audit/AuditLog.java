@@ -144,9 +144,10 @@ public class AuditLog {
 
     /**
      * Locks the head, chains the events after it in order (an HMAC under the current audit key each), inserts them
-     * and moves the head in one round trip ({@link AuditRows}): the head stays locked for three round trips and the
-     * commit, whatever the number of events. After an unkeyed head (a database chained by a version without the key) the
-     * batch starts with the {@value #KEYED} marker, so the place where keyed chaining began is itself keyed.
+     * and moves the head in one statement on PostgreSQL ({@link AuditRows}): the head stays locked for the lock's
+     * round trip, that statement's and the commit, whatever the number of events. After an unkeyed head (a database
+     * chained by a version without the key) the batch starts with the {@value #KEYED} marker, so the place where
+     * keyed chaining began is itself keyed.
      */
     private void append(List<AuditEvent> events) {
         if (events.isEmpty()) {
