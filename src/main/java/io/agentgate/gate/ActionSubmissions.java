@@ -161,7 +161,7 @@ public class ActionSubmissions {
         Action row = row(agent, request, context.toString(), evaluation, now);
         List<Violation> violations = evaluation.violations();
         GrantCandidate grant = grantFor(agent, request, context, evaluation);
-        CompletionStage<Submission> stored = writer.submit(() -> store(row, violations, grant));
+        CompletionStage<Submission> stored = writer.submit(() -> store(agent, row, violations, grant));
         if (row.idempotencyKey == null) {
             return stored;
         }
@@ -229,7 +229,7 @@ public class ActionSubmissions {
     }
 
     /** On the writer, in its batch transaction. */
-    private Submission store(Action action, List<Violation> violations, GrantCandidate grant) {
+    private Submission store(AgentProfile agent, Action action, List<Violation> violations, GrantCandidate grant) {
         if (action.idempotencyKey != null) {
             Optional<Submission> earlier = replay(action.agentId, action.idempotencyKey, action.requestHash);
             if (earlier.isPresent()) {
@@ -252,7 +252,7 @@ public class ActionSubmissions {
             details.put("grantId", action.grantId);
         }
         audit.record(AuditLog.SUBMITTED, action.agentName, action.id, "agent:" + action.agentName, details);
-        submitted.fire(new ActionSubmitted(ActionView.of(action, violations), action.approvers, action.grantId));
+        submitted.fire(new ActionSubmitted(ActionView.of(action, violations), action.approvers, action.grantId, agent));
         LOG.debugf("action %s %s by %s: %s", action.id, action.action, action.agentName, action.status);
         return new Submission(answer(action, violations), false);
     }
