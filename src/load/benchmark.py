@@ -62,7 +62,14 @@ def parse_args():
     env = os.environ.get
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--jar", default=env("BENCH_JAR", "target/quarkus-app/quarkus-run.jar"))
-    p.add_argument("--port", type=int, default=int(env("BENCH_PORT", "18480")))
+    p.add_argument("--port", type=int, default=int(env("BENCH_PORT", "18480")),
+                   help="the server's port; with --db postgresql the second instance listens on port + 1")
+    p.add_argument("--db", choices=("h2", "postgresql"), default=env("BENCH_DB", "h2") or "h2",
+                   help="h2 (a new file database) or postgresql (the PostgreSQL build's jar on --pg-url, a database "
+                        "the benchmark drops and creates, then drops again; adds the two-instance runs)")
+    p.add_argument("--pg-url", default=env("BENCH_PG_URL", "jdbc:postgresql://127.0.0.1:5432/agentgate_bench"),
+                   help="with --db postgresql: the JDBC URL of the benchmark's own database (dropped and created)")
+    p.add_argument("--pg-user", default=env("BENCH_PG_USER", "postgres"))
     p.add_argument("--duration", type=int, default=int(env("BENCH_DURATION", "30")),
                    help="seconds of each measured wrk run (ALLOWED, PENDING); default 30")
     p.add_argument("--warmup", type=int, default=int(env("BENCH_WARMUP", "10")),
@@ -101,9 +108,10 @@ def parse_args():
 # ---- the server ---------------------------------------------------------------------------------------------------
 
 class Server:
-    def __init__(self, args):
+    def __init__(self, args, port=None):
         self.args = args
-        self.base = f"http://127.0.0.1:{args.port}"
+        self.port = port or args.port
+        self.base = f"http://127.0.0.1:{self.port}"
         self.workdir = tempfile.mkdtemp(prefix="agentgate-bench-")
         self.log_path = os.path.join(self.workdir, "server.log")
         self.proc = None
@@ -117,7 +125,7 @@ class Server:
                    AGENTGATE_LINKS_SECRET=LINKS_SECRET,
                    AGENTGATE_AUDIT_KEY=AUDIT_KEY,
                    QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY=SESSION_KEY,
-                   QUARKUS_HTTP_PORT=str(self.args.port),
+                   QUARKUS_HTTP_PORT=str(self.port),
                    QUARKUS_HTTP_HOST="127.0.0.1",
                    QUARKUS_MAILER_MOCK="true",
                    QUARKUS_PROFILE="prod")
@@ -128,11 +136,15 @@ class Server:
         env.setdefault("AGENTGATE_LIMITS_HELD_POLLS_TOTAL", str(self.args.polls + 200))
         # as the README's production command: glibc's malloc keeps at most two arenas (see src/docs/deploy.md)
         env.setdefault("MALLOC_ARENA_MAX", "2")
-        for inherited in ("AGENTGATE_GOVERNANCE_FILE", "QUARKUS_DATASOURCE_JDBC_URL"):
+        for inherited in ("AGENTGATE_GOVERNANCE_FILE", "QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME"):
             env.pop(inherited, None)
         # as the README's production command: from the application's directory (the AppCDS archive names the jar
-        # relative to it), the H2 database in a new directory of its own
-        env["QUARKUS_DATASOURCE_JDBC_URL"] = f"jdbc:h2:file:{self.workdir}/data/agentgate"
+        # relative to it), the H2 database in a new directory of its own, or the benchmark's PostgreSQL database
+        if self.args.db == "postgresql":
+            env["QUARKUS_DATASOURCE_JDBC_URL"] = self.args.pg_url
+            env["QUARKUS_DATASOURCE_USERNAME"] = self.args.pg_user
+        else:
+            env["QUARKUS_DATASOURCE_JDBC_URL"] = f"jdbc:h2:file:{self.workdir}/data/agentgate"
         app_dir = os.path.dirname(jar)
         nmt = ["-XX:NativeMemoryTracking=summary"] if self.args.nmt else []
         if self.args.java_opts == LAUNCHER:
@@ -149,19 +161,19 @@ class Server:
                 log("no app-cds.jsa beside the jar (built with -Dappcds.training.skip=true): running without it")
                 opts = [o for o in opts if not o.startswith("-XX:SharedArchiveFile=")]
             cmd = ["java", *nmt, *opts, "-jar", os.path.basename(jar)]
-        fresh = not os.path.exists(os.path.join(self.workdir, "data"))
+        fresh = self.args.db == "postgresql" or not os.path.exists(os.path.join(self.workdir, "data"))
         log(f"launch: {' '.join(cmd)} (cwd {app_dir}, database {env['QUARKUS_DATASOURCE_JDBC_URL']}, "
             f"{'new' if fresh else 'existing'})")
         # a server left running on the port (another benchmark, a developer's instance) would answer for this one
         with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", self.args.port)) == 0:
-                sys.exit(f"something already listens on 127.0.0.1:{self.args.port}: stop it, or pass --port "
+            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                sys.exit(f"something already listens on 127.0.0.1:{self.port}: stop it, or pass --port "
                          f"(-Dload.port=...)")
         out = open(self.log_path, "ab")
         started = time.monotonic()
         self.proc = subprocess.Popen(cmd, cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT,
                                      preexec_fn=raise_open_files)
-        deadline = started + 120
+        deadline = started + 300  # a loaded machine (a shared CI runner) can take minutes
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 self.args.keep = True  # the log says why
@@ -174,13 +186,11 @@ class Server:
                 pass
             time.sleep(0.01)
         self.args.keep = True
-        sys.exit(f"not ready after 120 s; log: {self.log_path}")
+        sys.exit(f"not ready after 300 s; log: {self.log_path}")
 
     def cpu_seconds(self):
         """CPU time the server has used (user + system): comparable across runs on a busy machine."""
-        with open(f"/proc/{self.proc.pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu_seconds(self.proc.pid)
 
     def rss_mb(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
@@ -222,6 +232,12 @@ class Server:
             shutil.rmtree(self.workdir, ignore_errors=True)
         else:
             log(f"kept {self.workdir}")
+
+
+def process_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def raise_open_files():
@@ -297,13 +313,21 @@ def ensure_wrk():
         subprocess.run(sudo + ["apt-get", "install", "-y", "wrk"], check=True)
 
 
-def wrk(server, key, expect, seconds):
+def wrk_command(server, key, expect, seconds, connections=None):
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "submit.lua")
     env = dict(os.environ, BENCH_KEY=key, BENCH_BODY=SUBMIT_BODY, BENCH_EXPECT=str(expect))
     a = server.args
-    out = subprocess.run(["wrk", f"-t{a.threads}", f"-c{a.connections}", f"-d{seconds}s", "--timeout", "10s",
-                          "-s", script, server.base], capture_output=True, text=True, env=env,
-                         timeout=seconds + 60).stdout
+    return ["wrk", f"-t{a.threads}", f"-c{connections or a.connections}", f"-d{seconds}s", "--timeout", "10s",
+            "-s", script, server.base], env
+
+
+def wrk(server, key, expect, seconds):
+    cmd, env = wrk_command(server, key, expect, seconds)
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=seconds + 60).stdout
+    return wrk_result(out)
+
+
+def wrk_result(out):
     line = next((l for l in out.splitlines() if l.startswith("BENCH requests=")), None)
     if line is None:
         sys.exit(f"wrk printed no result:\n{out}")
@@ -334,11 +358,121 @@ def run_wrk(server, label, key, expect):
     a = server.args
     if a.warmup:
         wrk(server, key, expect, a.warmup)
+    cpu = cpu_sample([server])
     r = wrk(server, key, expect, a.duration)
+    cpu_per_request(r, cpu, [server])
     log(f"{label}: {r['rps']:.0f} req/s, p50 {r['p50_us'] / 1000:.1f} ms, p99 {r['p99_us'] / 1000:.1f} ms, "
         f"max {r['max_us'] / 1000:.0f} ms, {r['requests']} requests, {r['unexpected']} unexpected answers, "
-        f"{r['errors']} socket errors")
+        f"{r['errors']} socket errors; CPU per request {cpu_words(r)}")
     return r
+
+
+def cpu_sample(servers):
+    """CPU seconds used so far by the servers, and by the PostgreSQL backends of the benchmark's database."""
+    return sum(s.cpu_seconds() for s in servers), pg_cpu_seconds(servers[0].args)
+
+
+def cpu_per_request(r, before, servers):
+    app, db = cpu_sample(servers)
+    r["app_cpu_us"] = int((app - before[0]) * 1e6 / max(r["requests"], 1))
+    r["db_cpu_us"] = int((db - before[1]) * 1e6 / max(r["requests"], 1)) if servers[0].args.db == "postgresql" else 0
+
+
+def cpu_words(r):
+    """CPU time per request: the figure a loaded machine changes least."""
+    words = f"{r['app_cpu_us']} us in the JVM"
+    return words + (f" + {r['db_cpu_us']} us in PostgreSQL" if r.get("db_cpu_us") else "")
+
+
+# ---- PostgreSQL: the benchmark's own database, its backends' CPU, two instances on it ------------------------------
+
+def pg_parts(args):
+    m = re.match(r"jdbc:postgresql://([^:/?]+)(?::(\d+))?/([A-Za-z0-9_]+)$", args.pg_url)
+    if not m:
+        sys.exit(f"--pg-url must look like jdbc:postgresql://host[:port]/name (a name of letters, digits, _): "
+                 f"{args.pg_url}")
+    return m.group(1), m.group(2) or "5432", m.group(3)
+
+
+def psql(args, sql):
+    host, port, _ = pg_parts(args)
+    return subprocess.run(["psql", "-h", host, "-p", port, "-U", args.pg_user, "-d", "postgres", "-v",
+                           "ON_ERROR_STOP=1", "-Atc", sql], capture_output=True, text=True, check=True).stdout
+
+
+def fresh_pg_database(args):
+    name = pg_parts(args)[2]
+    log(f"PostgreSQL: database {name} dropped and created for this run")
+    psql(args, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    psql(args, f'CREATE DATABASE "{name}"')
+
+
+def drop_pg_database(args):
+    name = pg_parts(args)[2]
+    if args.keep:
+        log(f"kept the PostgreSQL database {name}")
+        return
+    psql(args, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pg_cpu_seconds(args):
+    """CPU seconds of the server processes now connected to the benchmark's database (PostgreSQL on this machine)."""
+    if args.db != "postgresql":
+        return 0.0
+    name = pg_parts(args)[2]
+    total = 0.0
+    for pid in psql(args, f"SELECT pid FROM pg_stat_activity WHERE datname = '{name}'").split():
+        try:
+            total += process_cpu_seconds(int(pid))
+        except (OSError, ValueError):
+            pass  # a backend that ended meanwhile
+    return total
+
+
+def both_wrk(servers, key, expect, seconds):
+    """wrk against every server at once, the connections split evenly: the sum of req/s, the worse p50 and p99."""
+    a = servers[0].args
+    share = max(1, a.connections // len(servers))
+    procs = []
+    for s in servers:
+        cmd, env = wrk_command(s, key, expect, seconds, share)
+        procs.append(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env))
+    each = [wrk_result(p.communicate(timeout=seconds + 60)[0]) for p in procs]
+    r = {k: sum(x[k] for x in each) for k in ("requests", "unexpected", "errors")}
+    r.update({k: max(x[k] for x in each) for k in ("duration_us", "p50_us", "p90_us", "p99_us", "max_us")})
+    r["rps"] = sum(x["rps"] for x in each)
+    r["each"] = [x["rps"] for x in each]
+    return r
+
+
+def two_instances(first, keys):
+    """A second instance on the same database beside the first; both together take ALLOWED, then PENDING, each
+    instance half the connections (as a load balancer would split them)."""
+    a = first.args
+    second = Server(a, a.port + 1)
+    results = {}
+    try:
+        ready = second.start()
+        log(f"second instance ready {ready:.2f} s after launch (pid {second.proc.pid}), same database")
+        servers = [first, second]
+        # the second instance's JIT has seen no load yet: warm both up for as long as the first one's warm-up ran
+        warm = 2 if a.smoke else max(a.warmup, a.jit_warmup // 2)
+        for label, key, expect in (("ALLOWED", keys["bench-allowed"], 200), ("PENDING", keys["bench-pending"], 202)):
+            both_wrk(servers, key, expect, warm)
+            cpu = cpu_sample(servers)
+            r = both_wrk(servers, key, expect, a.duration)
+            cpu_per_request(r, cpu, servers)
+            log(f"two instances, {label}: {r['rps']:.0f} req/s in total ({' + '.join(f'{x:.0f}' for x in r['each'])}),"
+                f" worse instance's p50 {r['p50_us'] / 1000:.1f} ms p99 {r['p99_us'] / 1000:.1f} ms, "
+                f"max {r['max_us'] / 1000:.0f} ms, {r['unexpected']} unexpected answers, {r['errors']} socket errors;"
+                f" CPU per request {cpu_words(r)}")
+            results[label] = r
+        status, verify = http(first.base, "GET", "/api/v1/audit/verify", ADMIN_TOKEN)
+        results["verify"] = verify if status == 200 else f"HTTP {status}: {verify}"
+        log(f"audit chain after the two-instance runs: {results['verify']}")
+    finally:
+        second.stop()
+    return results
 
 
 # ---- long-polls ---------------------------------------------------------------------------------------------------
@@ -591,8 +725,11 @@ def main():
                  f"raise it (ulimit -Hn) or pass --polls")
     ensure_wrk()
     load_before = os.getloadavg()
+    if args.db == "postgresql":
+        fresh_pg_database(args)
     server = Server(args)
     results = {}
+    two = None
     try:
         ready = server.start()
         ready_cpu = server.cpu_seconds()
@@ -618,6 +755,8 @@ def main():
         granted = run_wrk(server, "GRANTED", keys["bench-granted"], 200)
         rss_load, hwm_load = server.rss_mb()
         log(f"RSS after wrk {rss_load:.0f} MB (peak {hwm_load:.0f} MB)")
+        if args.db == "postgresql":
+            two = two_instances(server, keys)
 
         ids = pending_ids(server, args.polls)  # the PENDING run's actions, still pending (1 h timeout)
         if len(ids) < args.polls:
@@ -658,7 +797,10 @@ def main():
                        hwm=hwm_after)
     finally:
         server.stop()
+        if args.db == "postgresql":
+            drop_pg_database(args)
     if results:
+        results["two"] = two
         report(args, results, load_before, os.getloadavg())
 
 
@@ -674,6 +816,7 @@ def report(args, r, load_before, load_after):
     print(f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit or '?'}, "
           f"{os.cpu_count()} cores, load average {load_before[0]:.1f} before / {load_after[0]:.1f} after, "
           f"{jvm}, wrk -t{args.threads} -c{args.connections}, "
+          f"database {'PostgreSQL (' + pg_parts(args)[2] + ')' if args.db == 'postgresql' else 'H2 file'}, "
           f"{args.jit_warmup} s of JIT warm-up after the start (ALLOWED and PENDING in turn), then "
           f"{args.warmup} s warm-up + {args.duration} s per run{' (SMOKE RUN: figures meaningless)' if args.smoke else ''}.")
     if r["cold"]:
@@ -686,6 +829,14 @@ def report(args, r, load_before, load_after):
     print(f"| PENDING submissions, {args.connections} connections | {sub(r['pending'])} | >= 3,500 req/s, p99 <= 50 ms |")
     print(f"| GRANTED submissions (held by a review, passed by a grant), {args.connections} connections | "
           f"{sub(r['granted'])} | no more than ALLOWED costs |")
+    if r.get("two"):
+        for label, target in (("ALLOWED", ">= 1.6x one instance, p99 <= 50 ms"),
+                              ("PENDING", ">= 1.6x one instance, p99 <= 50 ms")):
+            x, one = r["two"][label], r[label.lower()]
+            print(f"| two instances on one PostgreSQL, {label}, {args.connections // 2} connections each | "
+                  f"{x['rps']:,.0f} req/s in total ({x['rps'] / max(one['rps'], 1):.2f}x one instance), worse "
+                  f"instance's p99 {x['p99_us'] / 1000:.1f} ms" + (f" ({x['unexpected']} unexpected answers)"
+                                                                   if x["unexpected"] else "") + f" | {target} |")
     print(f"| heap added by {r['held']:,} held long-polls | {r['added'] / mib:.1f} MiB "
           f"({r['added'] / max(r['held'], 1) / 1024:.2f} KiB each) | <= 64 MiB for 10,000 (<= 6.5 KiB each) |")
     print(f"| long-poll wake-up, {len(r['from_sent'])} decisions | from the decision's answer p50 "

@@ -109,7 +109,7 @@ public final class PackagedApp {
         Process app = pb.start();
         URI ready = URI.create("http://127.0.0.1:" + env.get("QUARKUS_HTTP_PORT") + "/q/health/ready");
         try {
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(100)).until(() -> {
                 assertTrue(app.isAlive(), "the app exited at start; see " + log);
                 try {
                     return HTTP.send(HttpRequest.newBuilder(ready).GET().build(),
@@ -120,7 +120,7 @@ public final class PackagedApp {
             });
         } catch (ConditionTimeoutException e) {
             app.destroyForcibly();
-            throw new AssertionError("the app was not ready within 120 s; see " + log, e);
+            throw new AssertionError("the app was not ready within 300 s (a loaded machine starts slowly); see " + log, e);
         }
         return app;
     }

@@ -83,7 +83,9 @@ public class FollowUps {
         if (event.action().status() != ActionStatus.PENDING) {
             return;
         }
-        ApprovalSettings settings = agents.get(event.action().agent()).profile().approval();
+        // the profile the submission was evaluated with: no read of the agent per pending action
+        ApprovalSettings settings = (event.agent() != null ? event.agent() : agents.get(event.action().agent())
+                .profile()).approval();
         boolean escalates = settings.escalateAfterSeconds() != null && !settings.escalateTo().isEmpty();
         if (settings.remindAfterSeconds() == null && !escalates) {
             return;

@@ -18,9 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,8 +41,6 @@ public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
     private static final Object PENDING = new Object();
-    private static final String INSERT = "INSERT INTO audit_event (event_id, occurred_at, type, agent_name, action_id,"
-            + " actor, details, seq, prev_hash, hash, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /** Event types of the action lifecycle and of admin changes. */
     public static final String SUBMITTED = "action.submitted";
@@ -104,12 +100,13 @@ public class AuditLog {
         if (events == null) {
             List<AuditEvent> created = new ArrayList<>();
             transactions.putResource(PENDING, created);
-            // interposed: runs after the ORM has flushed, so the head is the last lock this transaction takes
+            // interposed: runs after the ORM has flushed; and it appends from a synchronization of its own registered
+            // only now, which runs after every other one (rows, notices), so the head is the last lock taken
             transactions.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {
                     if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
-                        append(created);
+                        appendLast(created);
                     }
                 }
 
@@ -125,10 +122,32 @@ public class AuditLog {
         return events;
     }
 
+    /** Appends after every synchronization registered so far has run (those registered during ours run too). */
+    private void appendLast(List<AuditEvent> events) {
+        try {
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                    if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
+                        append(events);
+                    }
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                }
+            });
+        } catch (IllegalStateException tooLate) {
+            append(events); // a transaction manager that takes no more synchronizations here: append at once
+        }
+    }
+
     /**
      * Locks the head, chains the events after it in order (an HMAC under the current audit key each), inserts them
-     * in one batch and moves the head. After an unkeyed head (a database chained by a version without the key) the
-     * batch starts with the {@value #KEYED} marker, so the place where keyed chaining began is itself keyed.
+     * and moves the head in one statement on PostgreSQL ({@link AuditRows}): the head stays locked for the lock's
+     * round trip, that statement's and the commit, whatever the number of events. After an unkeyed head (a database
+     * chained by a version without the key) the batch starts with the {@value #KEYED} marker, so the place where
+     * keyed chaining began is itself keyed.
      */
     private void append(List<AuditEvent> events) {
         if (events.isEmpty()) {
@@ -156,39 +175,14 @@ public class AuditLog {
                         + " keyed from #%d on. This happens once per database: set agentgate.audit.last-unkeyed-seq=%d"
                         + " so that no later rewrite can pass as unkeyed", seq, seq + 1, seq);
             }
-            try (PreparedStatement insert = c.prepareStatement(INSERT)) {
-                for (AuditEvent e : events) {
-                    e.seq = ++seq;
-                    e.prevHash = hash;
-                    e.keyId = key.id();
-                    e.hash = AuditHash.keyed(mac, e);
-                    hash = e.hash;
-                    insert.setObject(1, e.eventId);
-                    insert.setObject(2, e.occurredAt.atOffset(ZoneOffset.UTC));
-                    insert.setString(3, e.type);
-                    insert.setString(4, e.agentName);
-                    if (e.actionId == null) {
-                        insert.setNull(5, Types.OTHER);
-                    } else {
-                        insert.setObject(5, e.actionId);
-                    }
-                    insert.setString(6, e.actor);
-                    insert.setString(7, e.details);
-                    insert.setLong(8, e.seq);
-                    insert.setString(9, e.prevHash);
-                    insert.setString(10, e.hash);
-                    insert.setString(11, e.keyId);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
+            for (AuditEvent e : events) {
+                e.seq = ++seq;
+                e.prevHash = hash;
+                e.keyId = key.id();
+                e.hash = AuditHash.keyed(mac, e);
+                hash = e.hash;
             }
-            try (PreparedStatement head = c.prepareStatement(
-                    "UPDATE audit_chain_head SET seq = ?, hash = ?, key_id = ? WHERE id = 1")) {
-                head.setLong(1, seq);
-                head.setString(2, hash);
-                head.setString(3, key.id());
-                head.executeUpdate();
-            }
+            AuditRows.insertAndMoveHead(c, events, key.id());
         } catch (SQLException e) {
             throw new IllegalStateException("audit events could not be appended: " + e.getMessage(), e);
         }

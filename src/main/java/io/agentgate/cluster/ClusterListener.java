@@ -168,14 +168,26 @@ public class ClusterListener {
         }
     }
 
+    /** One payload: a notice, or a JSON array of the notices one transaction sent (see ClusterNotifier). */
     void handle(String payload) {
-        Notice notice;
+        String own = "{\"from\":\"" + cluster.instanceId() + "\"";
+        if (payload != null && (payload.startsWith(own) || payload.startsWith("[" + own))) {
+            return; // this instance's own transaction (one transaction's notices all come from its instance)
+        }
+        Notice[] notices;
         try {
-            notice = json.readValue(payload, Notice.class);
+            notices = payload != null && payload.startsWith("[") ? json.readValue(payload, Notice[].class)
+                    : new Notice[] {json.readValue(payload, Notice.class)};
         } catch (Exception e) {
             LOG.warnf("cluster: unreadable notice ignored (%d characters)", payload == null ? 0 : payload.length());
             return;
         }
+        for (Notice notice : notices) {
+            handle(notice);
+        }
+    }
+
+    private void handle(Notice notice) {
         if (cluster.instanceId().equals(notice.from())) {
             return;
         }

@@ -16,7 +16,6 @@ import io.agentgate.policy.Outcome;
 import io.agentgate.policy.PolicyEngine;
 import io.agentgate.policy.Severity;
 import io.agentgate.policy.Violation;
-import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
@@ -29,8 +28,6 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,7 +78,7 @@ public class ActionSubmissions {
     ActionWriter writer;
 
     @Inject
-    AgroalDataSource dataSource;
+    ActionRows rows;
 
     @Inject
     Event<ActionSubmitted> submitted;
@@ -164,7 +161,7 @@ public class ActionSubmissions {
         Action row = row(agent, request, context.toString(), evaluation, now);
         List<Violation> violations = evaluation.violations();
         GrantCandidate grant = grantFor(agent, request, context, evaluation);
-        CompletionStage<Submission> stored = writer.submit(() -> store(row, violations, grant));
+        CompletionStage<Submission> stored = writer.submit(() -> store(agent, row, violations, grant));
         if (row.idempotencyKey == null) {
             return stored;
         }
@@ -232,7 +229,7 @@ public class ActionSubmissions {
     }
 
     /** On the writer, in its batch transaction. */
-    private Submission store(Action action, List<Violation> violations, GrantCandidate grant) {
+    private Submission store(AgentProfile agent, Action action, List<Violation> violations, GrantCandidate grant) {
         if (action.idempotencyKey != null) {
             Optional<Submission> earlier = replay(action.agentId, action.idempotencyKey, action.requestHash);
             if (earlier.isPresent()) {
@@ -242,11 +239,7 @@ public class ActionSubmissions {
         // set on every run: a batch that is retried runs this again, and the use may not count the second time
         action.passBy(grant != null && grants.use(grant.id(), action.id, action.agentName, grant.policyVersion(),
                 action.createdAt) ? grant.id() : null);
-        try (Connection c = dataSource.getConnection()) {
-            ActionRows.insert(c, action, violations);
-        } catch (SQLException e) {
-            throw new IllegalStateException("action " + action.id + " could not be stored: " + e.getMessage(), e);
-        }
+        rows.insert(action, violations);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("action", action.action);
         details.put("status", action.status);
@@ -259,7 +252,7 @@ public class ActionSubmissions {
             details.put("grantId", action.grantId);
         }
         audit.record(AuditLog.SUBMITTED, action.agentName, action.id, "agent:" + action.agentName, details);
-        submitted.fire(new ActionSubmitted(ActionView.of(action, violations), action.approvers, action.grantId));
+        submitted.fire(new ActionSubmitted(ActionView.of(action, violations), action.approvers, action.grantId, agent));
         LOG.debugf("action %s %s by %s: %s", action.id, action.action, action.agentName, action.status);
         return new Submission(answer(action, violations), false);
     }

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged jar under load, killed with -9 in the middle of it: after a restart on the same database every answer
  * it gave with a 2xx still holds (submissions in the state they were answered with, decisions and cancels as
- * answered), and the audit chain verifies. Runs against the build's database kind (H2 file, or PostgreSQL with
- * -Ppostgresql).
+ * answered), and the audit chain verifies. Runs against the build's database kind: one H2 instance, or with
+ * -Ppostgresql two instances on one database sharing the load, of which one is killed while the other goes on
+ * taking load (and chaining audit events after whatever the killed one left) before the killed one restarts.
  */
 class CrashUnderLoadIT {
 
@@ -41,8 +42,11 @@ class CrashUnderLoadIT {
     private static final int CLIENTS = 16;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private Process app;
-    private int port;
+    /** Instance 0 is the one killed; with PostgreSQL instance 1 shares the database and the load. */
+    private final List<Process> apps = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
+    /** The instances the clients send to: all, then only the survivor. */
+    private volatile List<Integer> live = List.of();
 
     /** What a 2xx answer said about an action; {@code alternatives} are states an unanswered request may also have made. */
     private record Expected(String agentKey, String status, Set<String> alternatives) {
@@ -50,40 +54,50 @@ class CrashUnderLoadIT {
 
     @AfterEach
     void stop() {
-        if (app != null) {
-            app.destroyForcibly();
-        }
+        apps.forEach(Process::destroyForcibly);
     }
 
     @Test
     void everyAcknowledgedAnswerSurvivesKillDashNine() throws Exception {
         Path dir = Files.createTempDirectory("agentgate-crash");
-        Map<String, String> env = environment(dir);
-        start(env, dir.resolve("run1.log"));
+        int instances = PackagedApp.postgresql() ? 2 : 1;
+        List<Map<String, String>> envs = environments(dir, instances);
+        for (int i = 0; i < instances; i++) {
+            start(i, envs.get(i), dir.resolve("instance" + i + "-run1.log"));
+        }
+        live = List.copyOf(ports);
         String open = register("{\"name\":\"crash-open\",\"riskLevel\":\"LOW\"}");
         String gated = register("{\"name\":\"crash-gated\",\"riskLevel\":\"MEDIUM\",\"approval\":{\"required\":true,"
                 + "\"approvers\":[\"alice@example.com\"],\"timeoutSeconds\":3600}}");
 
         Map<String, Expected> answered = new ConcurrentHashMap<>();
         List<String> pending = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean killed = new AtomicBoolean();
+        AtomicBoolean stopped = new AtomicBoolean();
         AtomicInteger requests = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         for (int c = 0; c < CLIENTS; c++) {
-            clients.submit(() -> load(open, gated, answered, pending, killed, requests));
+            clients.submit(() -> load(open, gated, answered, pending, stopped, requests));
         }
         // kill once the load is in full swing (bounded: at most 60 s of load before the kill)
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (requests.get() < 1500 && System.nanoTime() < until) {
-            Thread.sleep(20);
+        awaitRequests(requests, 1500);
+        apps.get(0).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        int atKill = answered.size();
+        if (instances > 1) {
+            // the survivor goes on alone: the killed instance's locks and half-done batch must not hold it up
+            live = List.of(ports.get(1));
+            awaitRequests(requests, requests.get() + 1000);
         }
-        app.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        killed.set(true);
+        stopped.set(true);
         clients.shutdown();
         assertTrue(clients.awaitTermination(60, TimeUnit.SECONDS), "clients stop after the kill");
-        assertTrue(answered.size() > 100, "the load got answers before the kill: " + answered.size());
+        assertTrue(atKill > 100, "the load got answers before the kill: " + atKill);
+        if (instances > 1) {
+            assertTrue(answered.size() > atKill + 100, "the surviving instance answered after the kill: "
+                    + (answered.size() - atKill));
+        }
 
-        start(env, dir.resolve("run2.log"));
+        start(0, envs.get(0), dir.resolve("instance0-run2.log"));
+        live = List.copyOf(ports);
         List<String> wrong = new ArrayList<>();
         for (var e : answered.entrySet()) {
             HttpResponse<String> r = send(get("/api/v1/actions/" + e.getKey() + "?wait=0", e.getValue().agentKey()));
@@ -95,15 +109,24 @@ class CrashUnderLoadIT {
         }
         assertEquals(List.of(), wrong.subList(0, Math.min(10, wrong.size())),
                 wrong.size() + " of " + answered.size() + " acknowledged answers were lost");
-        JsonNode verify = JSON.readTree(send(get("/api/v1/audit/verify", ADMIN)).body());
-        assertTrue(verify.path("valid").asBoolean(), "audit chain after the crash: " + verify);
-        assertTrue(verify.path("events").asLong() >= answered.size(), "every answer has its audit event: " + verify);
+        for (int port : ports) {
+            JsonNode verify = JSON.readTree(send(get(port, "/api/v1/audit/verify", ADMIN)).body());
+            assertTrue(verify.path("valid").asBoolean(), "audit chain after the crash, on :" + port + ": " + verify);
+            assertTrue(verify.path("events").asLong() >= answered.size(), "every answer has its audit event: " + verify);
+        }
+    }
+
+    private static void awaitRequests(AtomicInteger requests, int count) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (requests.get() < count && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
     }
 
     private void load(String open, String gated, Map<String, Expected> answered, List<String> pending,
-            AtomicBoolean killed, AtomicInteger requests) {
+            AtomicBoolean stopped, AtomicInteger requests) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (!killed.get()) {
+        while (!stopped.get()) {
             requests.incrementAndGet();
             int pick = random.nextInt(10);
             String inFlight = null;
@@ -131,8 +154,13 @@ class CrashUnderLoadIT {
                         answered.put(id, new Expected(gated, outcome, Set.of()));
                     }
                 }
-            } catch (IOException | InterruptedException | RuntimeException e) {
-                if (!killed.get() && !(e instanceof IOException)) {
+            } catch (IOException e) {
+                // the instance it went to was killed (or the test stops): unanswered, so nothing is expected of it
+                if (apps.size() == 1 || stopped.get()) {
+                    return;
+                }
+            } catch (InterruptedException | RuntimeException e) {
+                if (!stopped.get()) {
                     throw new IllegalStateException(e);
                 }
                 return;
@@ -154,13 +182,30 @@ class CrashUnderLoadIT {
         return "PENDING".equals(status) ? id : null;
     }
 
-    private Map<String, String> environment(Path dir) throws Exception {
-        port = PackagedApp.freePort();
-        return PackagedApp.environment("crash", dir, port);
+    /** One environment per instance: the same database (made once), a port each. */
+    private List<Map<String, String>> environments(Path dir, int instances) throws Exception {
+        List<Map<String, String>> envs = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            int port = PackagedApp.freePort();
+            ports.add(port);
+            if (i == 0) {
+                envs.add(PackagedApp.environment("crash", dir, port));
+            } else {
+                Map<String, String> env = new java.util.HashMap<>(envs.get(0));
+                env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+                envs.add(env);
+            }
+        }
+        return envs;
     }
 
-    private void start(Map<String, String> env, Path log) throws Exception {
-        app = PackagedApp.start(env, log);
+    private void start(int instance, Map<String, String> env, Path log) throws Exception {
+        Process app = PackagedApp.start(env, log);
+        if (apps.size() > instance) {
+            apps.set(instance, app);
+        } else {
+            apps.add(app);
+        }
     }
 
     private String register(String body) throws Exception {
@@ -170,21 +215,31 @@ class CrashUnderLoadIT {
     }
 
     private HttpRequest post(String path, String token, String body) {
-        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        return HttpRequest.newBuilder(uri(anyLive(), path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
     private HttpRequest get(String path, String token) {
-        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        return get(anyLive(), path, token);
+    }
+
+    private HttpRequest get(int port, String path, String token) {
+        return HttpRequest.newBuilder(uri(port, path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token).GET().build();
+    }
+
+    /** A live instance, at random: the load balancer the clients stand behind. */
+    private int anyLive() {
+        List<Integer> now = live;
+        return now.get(ThreadLocalRandom.current().nextInt(now.size()));
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private URI uri(String path) {
+    private static URI uri(int port, String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 }
