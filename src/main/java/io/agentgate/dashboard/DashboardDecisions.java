@@ -9,6 +9,7 @@ import io.agentgate.common.DomainException;
 import io.agentgate.gate.ActionStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -54,7 +55,12 @@ public class DashboardDecisions {
         return decide(id, viewer, decision, comment, toolArgs, null);
     }
 
-    /** As above, and an approval may grant ({@code grant} null: none; a reject ignores the form's choice). */
+    /**
+     * As above, and an approval may grant ({@code grant} null: none; a reject ignores the form's choice). The account's
+     * sign-on identity (for the audit's credential) is read in the decision's one read transaction, which joins this
+     * one; the write happens on the gate's writer.
+     */
+    @Transactional(dontRollbackOn = DomainException.class)
     public Quorum.Tally decide(UUID id, Viewer viewer, ActionStatus decision, String comment, String toolArgs,
             GrantRequest grant) {
         // the form posts the editor with either button: only an approval takes it
