@@ -8,6 +8,7 @@ import io.agentgate.Api;
 import io.agentgate.common.Jdbc;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +38,8 @@ class GrantUnderLoadTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    private final List<Map.Entry<String, String>> held = new CopyOnWriteArrayList<>();
 
     @Test
     void aGrantPassesConcurrentIdenticalSubmissions() throws Exception {
@@ -91,21 +96,46 @@ class GrantUnderLoadTest {
         return GrantApiTest.granted(Api.ADMIN_TOKEN, first, GrantApiTest.grant("same-arguments", "PT1H", maxUses));
     }
 
-    /** Submits the same call {@code count} times from 32 threads at once; answers counted by status. */
-    private static Map<Integer, Integer> submitAtOnce(String key, int count) throws Exception {
+    /**
+     * Submits the same call {@code count} times from 32 threads at once; answers counted by status. The held ones are
+     * withdrawn afterwards ({@link #withdrawHeld}): hundreds of pending actions left behind would fill the pending
+     * lists (soonest deadline first) and the live updates of the dashboard tests that run later in the same suite.
+     */
+    private Map<Integer, Integer> submitAtOnce(String key, int count) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(32);
         try {
-            List<Future<Integer>> answers = new ArrayList<>();
+            List<Future<Response>> answers = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                answers.add(pool.submit(() -> GrantApiTest.submit(key, "execute_transfer", CONTEXT, null)
-                        .statusCode()));
+                answers.add(pool.submit(() -> GrantApiTest.submit(key, "execute_transfer", CONTEXT, null)));
             }
             Map<Integer, Integer> statuses = new TreeMap<>();
-            for (Future<Integer> a : answers) {
-                statuses.merge(a.get(), 1, Integer::sum);
+            for (Future<Response> a : answers) {
+                Response answer = a.get();
+                statuses.merge(answer.statusCode(), 1, Integer::sum);
+                if (answer.statusCode() == 202) {
+                    held.add(Map.entry(key, answer.path("id").toString()));
+                }
             }
             return statuses;
         } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @AfterEach
+    void withdrawHeld() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Integer>> cancels = new ArrayList<>();
+            for (Map.Entry<String, String> action : held) {
+                cancels.add(pool.submit(() -> Api.agent(action.getKey())
+                        .post("/api/v1/actions/" + action.getValue() + "/cancel").statusCode()));
+            }
+            for (Future<Integer> c : cancels) {
+                assertEquals(200, c.get(), "a held action of this test is withdrawn");
+            }
+        } finally {
+            held.clear();
             pool.shutdownNow();
         }
     }
