@@ -81,6 +81,7 @@ class LauncherIT {
         String base = "http://127.0.0.1:" + port;
         String key = register(base, PackagedApp.adminToken("launcher"));
         assertEquals(200, submit(base, key), "an allowed submission is answered");
+        // "idle" is a figure for the report (never asserted): the resident size once the start's work has settled
         Thread.sleep(5000);
         long rssIdle = rssMegabytes(app.pid());
         int allowed = load(base, key);
